@@ -1,0 +1,57 @@
+#!/usr/bin/env node
+/**
+ * The `mongosim` command. With no arguments it runs the main job; until the embedded
+ * simulator's tutorial exists that is the conformance report.
+ */
+import { readFileSync } from 'node:fs';
+import { specCommand, SPEC_USAGE } from './spec-command.js';
+import { UsageError } from './usage-error.js';
+import { SpecTreeError } from '../spec-tests/locate.js';
+import { SkipsFileError } from '../spec-tests/skips.js';
+import { packageRoot } from '../spec-tests/package-root.js';
+
+const USAGE = `Usage: mongosim [command] [options]
+
+Commands:
+  (none)      the main job: the conformance report over every official suite
+  spec        run the official specification suites (mongosim spec --help)
+  help        show this help
+  --version   print the version
+
+${SPEC_USAGE}`;
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(`${packageRoot}/package.json`, 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  const out = (text: string): void => void process.stdout.write(`${text}\n`);
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case undefined:
+        return await specCommand([], env, out);
+      case 'spec':
+        return await specCommand(rest, env, out);
+      case 'help':
+      case '--help':
+      case '-h':
+        out(USAGE);
+        return 0;
+      case '--version':
+        out(version());
+        return 0;
+      default:
+        throw new UsageError(`unknown command '${command}'. Run 'mongosim help' for the list.`);
+    }
+  } catch (err) {
+    // Expected problems (bad arguments, missing or changed spec files) get a plain message;
+    // anything else is a bug and keeps its stack.
+    const known = err instanceof UsageError || err instanceof SpecTreeError || err instanceof SkipsFileError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
+    process.stderr.write(`mongosim: ${known ? (err as Error).message : ((err as Error).stack ?? String(err))}\n`);
+    return known ? 2 : 1;
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2));

@@ -1,0 +1,54 @@
+/**
+ * Error classes, named as in the official Node driver so that users' `instanceof` and
+ * `err.name` checks read the same. Messages never contain credentials.
+ */
+
+export class MongoError extends Error {
+  override get name(): string {
+    return 'MongoError';
+  }
+}
+
+/** A connection string or option value that cannot be used. The message names the bad part. */
+export class MongoParseError extends MongoError {
+  override get name(): string {
+    return 'MongoParseError';
+  }
+}
+
+/** An invalid argument given to an API (e.g. an impossible read preference). */
+export class MongoInvalidArgumentError extends MongoError {
+  override get name(): string {
+    return 'MongoInvalidArgumentError';
+  }
+}
+
+/** No suitable server was found before `serverSelectionTimeoutMS` ran out. */
+export class MongoServerSelectionError extends MongoError {
+  override get name(): string {
+    return 'MongoServerSelectionError';
+  }
+}
+
+/** The connection failed or was closed while an operation was in flight. */
+export class MongoNetworkError extends MongoError {
+  override get name(): string {
+    return 'MongoNetworkError';
+  }
+}
+
+/** The server answered `ok: 0`. */
+export class MongoServerError extends MongoError {
+  readonly code: number | undefined;
+  readonly codeName: string | undefined;
+  readonly errorLabels: readonly string[];
+  constructor(message: string, fields: { code?: number; codeName?: string; errorLabels?: readonly string[] } = {}) {
+    super(message);
+    this.code = fields.code;
+    this.codeName = fields.codeName;
+    this.errorLabels = fields.errorLabels ?? [];
+  }
+  override get name(): string {
+    return 'MongoServerError';
+  }
+}

@@ -1,0 +1,8 @@
+/**
+ * `mongosim/core`: the pure, I/O-free machines. Nothing here touches timers, the clock,
+ * randomness or the network; callers pass `now` and a RandomSource.
+ */
+export * from './errors.js';
+export type { RandomSource } from './random.js';
+export type * from './sdam/types.js';
+export type * from './uri/types.js';

@@ -1,0 +1,2 @@
+/** The `mongosim` package entry point: the pure core (see `mongosim/core`). */
+export * from './core/index.js';
