@@ -5,4 +5,5 @@
 export * from './errors.js';
 export type { RandomSource } from './random.js';
 export type * from './sdam/types.js';
-export type * from './uri/types.js';
+export * from './uri/index.js';
+export * from './pool/index.js';

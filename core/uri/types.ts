@@ -41,13 +41,36 @@ export interface ConnectionOptions {
   readonly maxStalenessSeconds?: number;
   readonly retryWrites?: boolean;
   readonly retryReads?: boolean;
+  readonly tls?: boolean;
+  readonly appname?: string;
+  readonly authSource?: string;
+  readonly authMechanism?: string;
+  readonly authMechanismProperties?: Readonly<Record<string, string>>;
+  readonly compressors?: readonly string[];
+  readonly connectTimeoutMS?: number;
+  readonly socketTimeoutMS?: number;
+  readonly timeoutMS?: number;
+  readonly maxPoolSize?: number;
+  readonly minPoolSize?: number;
+  readonly maxIdleTimeMS?: number;
+  readonly maxConnecting?: number;
+  readonly waitQueueTimeoutMS?: number;
+  readonly w?: number | string;
+  readonly wTimeoutMS?: number;
+  readonly journal?: boolean;
+  readonly readConcernLevel?: string;
+  readonly srvMaxHosts?: number;
+  readonly srvServiceName?: string;
   readonly [option: string]: unknown;
 }
 
 export interface ConnectionString {
   readonly scheme: 'mongodb' | 'mongodb+srv';
   readonly hosts: readonly HostAddress[];
-  /** null when the string has no user information. */
+  /**
+   * null when the string has neither user information nor a database; otherwise the parsed
+   * username/password (null when absent) and the database.
+   */
   readonly auth: UserInfo | null;
   /** Decoded database from the path, or null. */
   readonly database: string | null;

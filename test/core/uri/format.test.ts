@@ -1,0 +1,44 @@
+// formatConnectionString and the address helpers.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { formatConnectionString, hostAddressString, formatHostIdentifier, parseConnectionString, defaultPort } from '../../../core/uri/index.js';
+import { MongoInvalidArgumentError } from '../../../core/errors.js';
+import type { ConnectionString } from '../../../core/uri/types.js';
+
+test('formats canonically: encoded credentials, canonical keys, explicit srv tls', () => {
+  const cs = parseConnectionString('mongodb+srv://a%40b:p%2Fw@Host.Example.com/my%3Fdb?RETRYWRITES=false&readPreference=nearest&readPreferenceTags=a:1,b:2&readPreferenceTags=');
+  assert.is(
+    formatConnectionString(cs),
+    'mongodb+srv://a%40b:p%2Fw@host.example.com/my%3Fdb?retryWrites=false&readPreference=nearest&readPreferenceTags=a:1,b:2&readPreferenceTags=&tls=true',
+  );
+});
+
+test('formats hosts of every type and adds "/" before options only when needed', () => {
+  const cs = parseConnectionString('mongodb://1.2.3.4:5,[::1],%2Ftmp%2Fa%20b.sock,h?w=1');
+  assert.is(formatConnectionString(cs), 'mongodb://1.2.3.4:5,[::1],%2Ftmp%2Fa%20b.sock,h/?w=1');
+  assert.is(formatConnectionString(parseConnectionString('mongodb://h')), 'mongodb://h');
+  assert.is(formatConnectionString(parseConnectionString('mongodb://[fe80::1%25eth0]')), 'mongodb://[fe80::1%25eth0]');
+  assert.is(formatConnectionString(parseConnectionString('mongodb://u@h/?compressors=zlib,snappy')), 'mongodb://u@h/?compressors=zlib,snappy');
+});
+
+test('refuses options it cannot write', () => {
+  const base: ConnectionString = { scheme: 'mongodb', hosts: [{ type: 'hostname', host: 'h', port: null }], auth: null, database: null, options: {}, warnings: [] };
+  assert.throws(() => formatConnectionString({ ...base, options: { madeUp: 1 } }), (e: unknown) => e instanceof MongoInvalidArgumentError && /madeUp/.test((e as Error).message));
+  assert.throws(() => formatConnectionString({ ...base, options: { readPreferenceTags: 'x' as never } }), (e: unknown) => e instanceof MongoInvalidArgumentError);
+  assert.throws(() => formatConnectionString({ ...base, options: { maxPoolSize: Number.NaN } }), (e: unknown) => e instanceof MongoInvalidArgumentError);
+  assert.throws(() => formatConnectionString({ ...base, options: { appname: null as never } }), (e: unknown) => e instanceof MongoInvalidArgumentError);
+  assert.is(formatConnectionString({ ...base, options: { appname: undefined } }), 'mongodb://h');
+});
+
+test('hostAddressString fills in the default port and lower-cases', () => {
+  assert.is(defaultPort, 27017);
+  assert.is(hostAddressString({ type: 'hostname', host: 'A.Example.com', port: null }), 'a.example.com:27017');
+  assert.is(hostAddressString({ type: 'ipv4', host: '10.0.0.1', port: 1 }), '10.0.0.1:1');
+  assert.is(hostAddressString({ type: 'ip_literal', host: 'FE80::1', port: null }), '[fe80::1]:27017');
+  assert.is(hostAddressString({ type: 'unix', host: '/tmp/Mongo.sock', port: null }), '/tmp/Mongo.sock');
+  const [h] = parseConnectionString('mongodb://[::1]').hosts;
+  assert.is(hostAddressString(h!), '[::1]:27017');
+  assert.is(formatHostIdentifier({ type: 'hostname', host: 'h', port: 2 }), 'h:2');
+});
+
+test.run();
