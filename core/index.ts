@@ -7,3 +7,4 @@ export type { RandomSource } from './random.js';
 export type * from './sdam/types.js';
 export * from './uri/index.js';
 export * from './pool/index.js';
+export * from './selection/index.js';
