@@ -4,7 +4,8 @@
  */
 export * from './errors.js';
 export type { RandomSource } from './random.js';
-export type * from './sdam/types.js';
+export * from './sdam/index.js';
+export * from './monitor/index.js';
 export * from './uri/index.js';
 export * from './pool/index.js';
 export * from './selection/index.js';

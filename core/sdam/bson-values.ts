@@ -1,0 +1,123 @@
+/**
+ * Readers for the BSON-typed fields of a hello reply (ObjectId, int64, datetime, timestamp).
+ * The core cannot depend on the `bson` package, so values are recognised by shape: whatever
+ * decoded the reply (the `bson` library, EJSON, a simulator) may hand over its own classes,
+ * plain numbers or canonical extended-JSON wrappers. A value of the wrong shape raises
+ * `HelloFieldError`, which the hello parser turns into an Unknown server description.
+ */
+import { describeType } from './address.js';
+
+/** Raised inside the hello parser only; never escapes the core. */
+export class HelloFieldError extends Error {
+  constructor(
+    readonly field: string,
+    detail: string,
+  ) {
+    super(`hello field '${field}' ${detail}`);
+  }
+}
+
+const hex24 = /^[0-9a-fA-F]{24}$/;
+const lowerHex24 = /^[0-9a-f]{24}$/;
+
+/** Canonical lower-case form of 24 hex digits, or null; lower-case input (the usual case) is returned as is. */
+function canonicalHex(text: string): string | null {
+  if (lowerHex24.test(text)) return text;
+  return hex24.test(text) ? text.toLowerCase() : null;
+}
+const objectIdBytes = 12;
+
+/** Two lower-case hex digits for every byte value. */
+const hexByte: readonly string[] = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, '0'));
+
+function bytesToHex(bytes: Uint8Array): string {
+  let out = '';
+  for (let i = 0; i < bytes.length; i++) out += hexByte[bytes[i] ?? 0];
+  return out;
+}
+
+/**
+ * ObjectId → 24 lower-case hex digits. Accepts a hex string, 12 raw bytes, an ObjectId-like
+ * object with a `toHexString()` method (the `bson` class) or its 12 bytes as `id`, or an
+ * extended-JSON `{$oid}` wrapper.
+ */
+export function readObjectIdHex(value: unknown, field: string, known: string | null = null): string {
+  // `known` is an already-validated value (the server's previous one): text equal to it needs
+  // no validation, and comparing is much cheaper than validating a freshly built string.
+  if (typeof value === 'string') {
+    if (value === known) return known;
+    const hex = canonicalHex(value);
+    if (hex !== null) return hex;
+    throw new HelloFieldError(field, 'is a string but not 24 hex digits');
+  }
+  if (typeof value === 'object' && value !== null) {
+    // toHexString first: the `bson` class builds its hex cheaply but allocates for `id`.
+    const toHex = (value as { toHexString?: unknown }).toHexString;
+    if (typeof toHex === 'function') {
+      const text: unknown = toHex.call(value);
+      if (known !== null && text === known) return known;
+      const hex = typeof text === 'string' ? canonicalHex(text) : null;
+      if (hex !== null) return hex;
+    }
+    if (value instanceof Uint8Array) {
+      if (value.length !== objectIdBytes) throw new HelloFieldError(field, `has ${value.length} bytes, an ObjectId has ${objectIdBytes}`);
+      return bytesToHex(value);
+    }
+    const id = (value as { id?: unknown }).id;
+    if (id instanceof Uint8Array && id.length === objectIdBytes) return bytesToHex(id);
+    const wrapped = (value as { $oid?: unknown }).$oid;
+    const hex = typeof wrapped === 'string' ? canonicalHex(wrapped) : null;
+    if (hex !== null) return hex;
+  }
+  throw new HelloFieldError(field, `must be an ObjectId, got ${describeType(value)}`);
+}
+
+/** int32/int64/double holding an integer → a safe JS integer. */
+export function readInteger(value: unknown, field: string): number {
+  if (typeof value === 'number') {
+    if (Number.isSafeInteger(value)) return value;
+    throw new HelloFieldError(field, `must be an integer, got ${value}`);
+  }
+  const big = readBigIntLike(value);
+  if (big !== undefined) {
+    if (big >= BigInt(Number.MIN_SAFE_INTEGER) && big <= BigInt(Number.MAX_SAFE_INTEGER)) return Number(big);
+    throw new HelloFieldError(field, 'is an integer outside the safe range');
+  }
+  throw new HelloFieldError(field, `must be an integer, got ${describeType(value)}`);
+}
+
+/** BSON datetime → milliseconds since the epoch. */
+export function readDateMs(value: unknown, field: string): number {
+  if (typeof value === 'number' && Number.isFinite(value)) return value;
+  if (typeof value === 'object' && value !== null) {
+    const getTime = (value as { getTime?: unknown }).getTime;
+    if (typeof getTime === 'function') {
+      const ms: unknown = getTime.call(value);
+      if (typeof ms === 'number' && Number.isFinite(ms)) return ms;
+    }
+    const wrapped = (value as { $date?: unknown }).$date;
+    if (wrapped !== undefined) return readDateMs(typeof wrapped === 'object' && wrapped !== null ? readInteger(wrapped, field) : wrapped, field);
+  }
+  throw new HelloFieldError(field, `must be a date, got ${describeType(value)}`);
+}
+
+/** BSON timestamp or int64 → bigint. */
+export function readBigInt(value: unknown, field: string): bigint {
+  if (typeof value === 'number' && Number.isSafeInteger(value)) return BigInt(value);
+  const big = readBigIntLike(value);
+  if (big !== undefined) return big;
+  throw new HelloFieldError(field, `must be a timestamp or integer, got ${describeType(value)}`);
+}
+
+function readBigIntLike(value: unknown): bigint | undefined {
+  if (typeof value === 'bigint') return value;
+  if (typeof value !== 'object' || value === null) return undefined;
+  const wrapped = (value as { $numberLong?: unknown }).$numberLong;
+  if (typeof wrapped === 'string' && /^-?[0-9]{1,19}$/.test(wrapped)) return BigInt(wrapped);
+  const toBigInt = (value as { toBigInt?: unknown }).toBigInt;
+  if (typeof toBigInt === 'function') {
+    const big: unknown = toBigInt.call(value);
+    if (typeof big === 'bigint') return big;
+  }
+  return undefined;
+}
