@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { specCommand, SPEC_USAGE } from './spec-command.js';
+import { runScenarioCommand, RUN_USAGE } from './run-command.js';
 import { UsageError } from './usage-error.js';
 import { SpecTreeError } from '../spec-tests/locate.js';
 import { SkipsFileError } from '../spec-tests/skips.js';
@@ -15,10 +16,13 @@ const USAGE = `Usage: mongosim [command] [options]
 Commands:
   (none)      the main job: the conformance report over every official suite
   spec        run the official specification suites (mongosim spec --help)
+  run FILE    run a simulator scenario (mongosim run --help)
   help        show this help
   --version   print the version
 
-${SPEC_USAGE}`;
+${SPEC_USAGE}
+
+${RUN_USAGE}`;
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(`${packageRoot}/package.json`, 'utf8')) as { version: string };
@@ -34,6 +38,8 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
         return await specCommand([], env, out);
       case 'spec':
         return await specCommand(rest, env, out);
+      case 'run':
+        return await runScenarioCommand(rest);
       case 'help':
       case '--help':
       case '-h':

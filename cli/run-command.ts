@@ -1,0 +1,217 @@
+/**
+ * `mongosim run FILE.yml [--seed N] [--json] [--trace FILE] [--check]`: runs one scenario in
+ * the simulator and reports elections, lost writes and invariant violations.
+ *
+ * Exit status: 0 when the run finished with no invariant violation, 1 when it found
+ * violations (or `--check` found the run non-deterministic), 2 for a bad command line or
+ * scenario file (the message names the file, line and field).
+ *
+ * The only wall-clock read is here, outside the world, to report `wallMs`.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
+import { describeDifference, firstDifference } from '../sim/kernel/determinism.js';
+import { parseScenario, ScenarioError } from '../sim/scenario/parse.js';
+import { runScenario } from '../sim/scenario/runner.js';
+import type { ScenarioResult } from '../sim/scenario/runner.js';
+import type { Scenario } from '../sim/scenario/schema.js';
+
+export const RUN_USAGE = `Usage: mongosim run FILE.yml [--seed N] [--json] [--trace FILE] [--check]
+
+Runs a simulator scenario (schema: fixtures/scenarios/README.md) in virtual time.
+  --seed N       the world's seed (default: the scenario's "seed", else 1)
+  --json         print exactly one JSON object: seed, traceHash, virtualMs, wallMs,
+                 primaries [{atMs, host, term}], elections, lostWrites, violations
+  --trace FILE   write the full trace (one line per event) to FILE
+  --check        determinism self-check: run twice, compare traces, name the first difference
+Exit status: 0 ok, 1 invariant violations (or a failed --check), 2 bad arguments or scenario.`;
+
+/** The scenario file may not be larger than this (a scenario is a page of YAML, not a data set). */
+export const maxScenarioFileBytes = 10 * 1024 * 1024;
+
+class RunUsageError extends Error {}
+
+interface RunArgs {
+  readonly file: string;
+  readonly seed: number | undefined;
+  readonly json: boolean;
+  readonly traceFile: string | undefined;
+  readonly check: boolean;
+  readonly help: boolean;
+}
+
+function parseRunArgs(argv: string[]): RunArgs {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        seed: { type: 'string' },
+        json: { type: 'boolean', default: false },
+        trace: { type: 'string' },
+        check: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+  } catch (error) {
+    throw new RunUsageError((error as Error).message);
+  }
+  const { values, positionals } = parsed;
+  if (values.help === true) return { file: '', seed: undefined, json: false, traceFile: undefined, check: false, help: true };
+  if (positionals.length !== 1) {
+    throw new RunUsageError(positionals.length === 0 ? 'missing scenario FILE.yml' : `expected one scenario file, got ${positionals.length}: ${positionals.join(' ')}`);
+  }
+  let seed: number | undefined;
+  if (values.seed !== undefined) {
+    if (!/^\d+$/.test(values.seed) || !Number.isSafeInteger(Number(values.seed))) {
+      throw new RunUsageError(`--seed ${JSON.stringify(values.seed)} must be a non-negative integer`);
+    }
+    seed = Number(values.seed);
+  }
+  if (values.trace !== undefined && values.trace.length === 0) throw new RunUsageError('--trace needs a file name');
+  return {
+    file: positionals[0] as string,
+    seed,
+    json: values.json === true,
+    traceFile: values.trace,
+    check: values.check === true,
+    help: false,
+  };
+}
+
+function loadScenario(file: string): Scenario {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new RunUsageError(`cannot read scenario ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+  if (Buffer.byteLength(text) > maxScenarioFileBytes) {
+    throw new RunUsageError(`scenario ${file} is larger than ${maxScenarioFileBytes} bytes`);
+  }
+  return parseScenario(text, file);
+}
+
+export async function runScenarioCommand(argv: string[]): Promise<number> {
+  const out = (text: string): void => void process.stdout.write(`${text}\n`);
+  const err = (text: string): void => void process.stderr.write(`${text}\n`);
+  let args: RunArgs;
+  let scenario: Scenario;
+  try {
+    args = parseRunArgs(argv);
+    if (args.help) {
+      out(RUN_USAGE);
+      return 0;
+    }
+    scenario = loadScenario(args.file);
+  } catch (error) {
+    if (error instanceof RunUsageError || error instanceof ScenarioError) {
+      err(`mongosim run: ${error.message}`);
+      if (error instanceof RunUsageError) err(`Run 'mongosim run --help' for usage.`);
+      return 2;
+    }
+    throw error;
+  }
+
+  const keepTraceLines = args.traceFile !== undefined || args.check;
+  const started = performance.now();
+  const result = runScenario(scenario, { ...(args.seed === undefined ? {} : { seed: args.seed }), keepTraceLines });
+  const wallMs = performance.now() - started;
+
+  let determinism: { identical: boolean; message: string } | undefined;
+  if (args.check) {
+    const again = runScenario(scenario, { seed: result.seed, keepTraceLines: true });
+    const identical = again.traceHash === result.traceHash && again.traceLines === result.traceLines;
+    const difference = identical ? undefined : firstDifference(result.world.trace.lines(), again.world.trace.lines());
+    determinism = {
+      identical,
+      message: identical
+        ? `deterministic: two runs gave the same trace (${result.traceLines} lines, hash ${result.traceHash})`
+        : `NOT deterministic: ${difference === undefined ? `hashes ${result.traceHash} vs ${again.traceHash}` : describeDifference(difference)}`,
+    };
+  }
+
+  if (args.traceFile !== undefined) {
+    const trace = result.world.trace;
+    try {
+      writeFileSync(args.traceFile, trace.lines().length === 0 ? '' : `${trace.lines().join('\n')}\n`);
+    } catch (error) {
+      err(`mongosim run: cannot write trace ${args.traceFile}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+      return 2;
+    }
+    if (trace.linesTruncated) err(`mongosim run: the trace had ${trace.count} lines; only the first ${trace.lines().length} were written`);
+  }
+
+  if (args.json) {
+    out(JSON.stringify(jsonReport(result, wallMs, determinism?.identical)));
+  } else {
+    out(humanReport(args.file, scenario, result, wallMs));
+    if (determinism !== undefined) out(determinism.message);
+  }
+  if (result.violationCount > 0) return 1;
+  if (determinism !== undefined && !determinism.identical) return 1;
+  return 0;
+}
+
+function jsonReport(result: ScenarioResult, wallMs: number, deterministic: boolean | undefined): Record<string, unknown> {
+  return {
+    seed: result.seed,
+    traceHash: result.traceHash,
+    virtualMs: result.virtualMs,
+    wallMs: Math.round(wallMs),
+    primaries: result.primaries.map((p) => ({ atMs: p.atMs, host: p.host, term: p.term })),
+    elections: result.elections,
+    lostWrites: result.lostWrites,
+    violations: result.violations.map((v) => ({ atMs: v.atMs, invariant: v.invariant, detail: v.detail })),
+    ...(deterministic === undefined ? {} : { deterministic }),
+  };
+}
+
+/** `HH:MM:SS.mmm` of virtual time (hours keep counting past 24). */
+export function formatVirtualTime(ms: number): string {
+  const total = Math.round(ms);
+  const h = Math.floor(total / 3_600_000);
+  const m = Math.floor((total % 3_600_000) / 60_000);
+  const s = Math.floor((total % 60_000) / 1000);
+  const milli = total % 1000;
+  const pad = (n: number, w = 2): string => String(n).padStart(w, '0');
+  return `${pad(h)}:${pad(m)}:${pad(s)}.${pad(milli, 3)}`;
+}
+
+function humanReport(file: string, scenario: Scenario, r: ScenarioResult, wallMs: number): string {
+  const lines: string[] = [];
+  const ratio = wallMs > 0 ? Math.round(r.virtualMs / wallMs) : Infinity;
+  lines.push(`scenario: ${scenario.name} (${file})`);
+  if (scenario.description !== undefined) lines.push(`  ${scenario.description}`);
+  lines.push(
+    `seed ${r.seed} · ${formatVirtualTime(r.virtualMs)} virtual in ${Math.round(wallMs)} ms wall (${ratio}× real time) · trace ${r.traceLines} lines, hash ${r.traceHash}`,
+  );
+  lines.push('');
+  lines.push('timeline:');
+  const rows: Array<{ atMs: number; order: number; text: string }> = [];
+  r.actions.forEach((a, i) => {
+    const where = a.line === undefined ? '' : ` (line ${a.line})`;
+    rows.push({ atMs: a.atMs, order: i, text: `${a.action}${where} → ${a.outcome}` });
+  });
+  r.primaries.forEach((p, i) => rows.push({ atMs: p.atMs, order: r.actions.length + i, text: `PRIMARY ${p.host} (term ${p.term})` }));
+  for (const v of r.violations) rows.push({ atMs: v.atMs, order: Number.MAX_SAFE_INTEGER, text: `VIOLATION ${v.invariant}: ${v.detail}` });
+  rows.sort((a, b) => a.atMs - b.atMs || a.order - b.order);
+  for (const row of rows) lines.push(`  ${formatVirtualTime(row.atMs)}  ${row.text}`);
+  lines.push('');
+  const w = r.writes;
+  if (w.sent + w.noPrimary > 0) {
+    lines.push(`writes: ${w.sent} sent, ${w.acknowledged} acknowledged, ${w.failed} failed or unanswered, ${w.noPrimary} not sent (no primary)`);
+  }
+  lines.push(`elections: ${r.elections}`);
+  lines.push(`lost writes: ${r.lostWrites}`);
+  for (const lost of r.lostWriteList.slice(0, 10)) {
+    lines.push(`  ${formatVirtualTime(lost.atMs)}  ${lost.host} ${lost.reason}: ${lost.op} ${lost.ns} ${lost.opTime} _id=${JSON.stringify(lost.documentId)}`);
+  }
+  if (r.lostWrites > 10) lines.push(`  ... and ${r.lostWrites - 10} more`);
+  lines.push(`invariant violations: ${r.violationCount === 0 ? 'none' : r.violationCount}`);
+  lines.push(`primary at the end: ${r.finalPrimary ?? 'none'}`);
+  return lines.join('\n');
+}

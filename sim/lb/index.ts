@@ -1,0 +1,3 @@
+/** The simulated load balancer in front of mongoses. */
+export { LoadBalancerSim } from './load-balancer.js';
+export type { LoadBalancerOptions } from './load-balancer.js';

@@ -1,0 +1,3 @@
+/** The simulated mongos router. */
+export { MongosProcess, findHostTimeoutMs, shardRediscoveryIntervalMs, shardRequestTimeoutMs } from './mongos.js';
+export type { MongosOptions } from './mongos.js';

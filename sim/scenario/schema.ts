@@ -1,0 +1,130 @@
+/**
+ * The validated form of a scenario file (see fixtures/scenarios/README.md for the YAML schema).
+ * Every duration is in virtual ms; hosts are "name:port" strings; `primary` in a host field
+ * means "whichever member is primary when the action runs".
+ */
+import type { LatencyDistribution } from '../network/network.js';
+import type { ServerVersion } from '../mongod/versions.js';
+import type { RandomFaultKind } from './random-faults.js';
+
+export type { ServerVersion };
+export const defaultReplicaSetName = 'rs0';
+export const defaultSeed = 1;
+/** The keyword that targets the current primary in host fields of timeline actions. */
+export const primaryKeyword = 'primary';
+/** replSetStepDown's default stepDownSecs (MongoDB manual) and secondaryCatchUpPeriodSecs. */
+export const defaultStepDownSecs = 60;
+export const defaultSecondaryCatchUpPeriodSecs = 10;
+/** Scenario size limits. */
+export const maxMembers = 50;
+export const maxTimelineEntries = 100_000;
+export const maxWritesPerSecond = 10_000;
+
+export interface MemberSpec {
+  readonly host: string;
+  readonly priority?: number;
+  readonly votes?: number;
+  readonly arbiterOnly?: boolean;
+  readonly hidden?: boolean;
+  readonly tags?: Readonly<Record<string, string>>;
+  readonly secondaryDelaySecs?: number;
+}
+
+export interface ReplicaSetSpec {
+  readonly name: string;
+  readonly version: ServerVersion;
+  readonly members: readonly MemberSpec[];
+  /** Send replSetInitiate to the first member at time 0 (default true). */
+  readonly initiate: boolean;
+  readonly settings: {
+    readonly electionTimeoutMillis?: number;
+    readonly heartbeatIntervalMillis?: number;
+    readonly catchUpTimeoutMillis?: number;
+  };
+}
+
+export interface MongosSpec {
+  readonly host: string;
+  readonly version: ServerVersion;
+}
+
+export interface LinkSpec {
+  readonly from: string;
+  readonly to: string;
+  readonly oneWay: boolean;
+  readonly latency?: LatencyDistribution;
+  readonly jitterMs?: number;
+  readonly dropRate?: number;
+}
+
+export interface NetworkSpec {
+  readonly latency?: LatencyDistribution;
+  readonly jitterMs?: number;
+  readonly dropRate?: number;
+  readonly links: readonly LinkSpec[];
+}
+
+export type WriteConcernW = number | 'majority';
+
+export interface WorkloadSpec {
+  /** Client inserts per virtual second sent to the current primary (0 = none). */
+  readonly writesPerSecond: number;
+  readonly w: WriteConcernW;
+  readonly j?: boolean;
+  /** Send the writes through this mongos router instead of straight to the primary. */
+  readonly via?: string;
+}
+
+export interface RandomFaultsSpec {
+  /** One random fault every this many virtual ms. */
+  readonly everyMs: number;
+  /** No random fault starts after this time (default: the end of the run). */
+  readonly untilMs: number;
+  readonly kinds: readonly RandomFaultKind[];
+}
+
+export type ScenarioAction =
+  | { readonly kind: 'crash'; readonly host: string }
+  | { readonly kind: 'restart'; readonly host: string }
+  | { readonly kind: 'partition'; readonly sides: readonly [readonly string[], readonly string[]] }
+  | { readonly kind: 'partitionOneWay'; readonly from: readonly string[]; readonly to: readonly string[] }
+  | { readonly kind: 'isolate'; readonly host: string }
+  | { readonly kind: 'heal' }
+  | { readonly kind: 'stepDown'; readonly host: string; readonly secs: number; readonly secondaryCatchUpPeriodSecs: number }
+  | { readonly kind: 'freeze'; readonly host: string; readonly secs: number }
+  | { readonly kind: 'reconfig'; readonly members: readonly MemberSpec[] }
+  | { readonly kind: 'clog'; readonly from: string; readonly to: string; readonly durationMs: number; readonly oneWay: boolean }
+  | {
+      readonly kind: 'setLatency';
+      readonly from?: string;
+      readonly to?: string;
+      readonly oneWay: boolean;
+      readonly latency?: LatencyDistribution;
+      readonly jitterMs?: number;
+      readonly dropRate?: number;
+    }
+  | { readonly kind: 'resetConnections'; readonly host: string; readonly peer?: string }
+  | { readonly kind: 'write'; readonly count: number; readonly w: WriteConcernW; readonly j?: boolean };
+
+export type ScenarioActionKind = ScenarioAction['kind'];
+
+export interface TimelineEntry {
+  readonly atMs: number;
+  readonly action: ScenarioAction;
+  /** 1-based line in the scenario file, for messages about this entry. */
+  readonly line: number | undefined;
+}
+
+export interface Scenario {
+  readonly name: string;
+  readonly description?: string;
+  readonly seed: number;
+  readonly durationMs: number;
+  readonly replicaSet: ReplicaSetSpec;
+  readonly mongos: readonly MongosSpec[];
+  readonly network: NetworkSpec;
+  readonly workload: WorkloadSpec | undefined;
+  readonly randomFaults: RandomFaultsSpec | undefined;
+  /** Sorted by time; entries at the same time keep file order. */
+  readonly timeline: readonly TimelineEntry[];
+}
