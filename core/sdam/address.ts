@@ -4,7 +4,6 @@
  * port filled in, so "A", "a:27017" and "a" name the same server.
  */
 import { defaultPort, maxAddressChars } from './constants.js';
-import type { HostAddress } from '../uri/types.js';
 
 export type AddressResult = { readonly ok: true; readonly address: string } | { readonly ok: false; readonly error: string };
 
@@ -56,19 +55,8 @@ function withPort(host: string, portText: string | null, original: string): Addr
   return { ok: true, address: `${host}:${port}` };
 }
 
-/** The SDAM key of a seed from a parsed connection string. */
-export function seedAddress(seed: HostAddress): string {
-  const port = seed.port ?? defaultPort;
-  switch (seed.type) {
-    case 'unix':
-      // Unix socket paths are case-sensitive and have no port: keep them verbatim.
-      return seed.host;
-    case 'ip_literal':
-      return `[${seed.host.toLowerCase()}]:${port}`;
-    default:
-      return `${seed.host.toLowerCase()}:${port}`;
-  }
-}
+/** The SDAM key of a seed from a parsed connection string: the URI layer's effective address. */
+export { hostAddressString as seedAddress } from '../uri/address.js';
 
 export function describeType(value: unknown): string {
   if (value === null) return 'null';

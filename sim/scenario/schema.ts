@@ -20,15 +20,9 @@ export const maxMembers = 50;
 export const maxTimelineEntries = 100_000;
 export const maxWritesPerSecond = 10_000;
 
-export interface MemberSpec {
-  readonly host: string;
-  readonly priority?: number;
-  readonly votes?: number;
-  readonly arbiterOnly?: boolean;
-  readonly hidden?: boolean;
-  readonly tags?: Readonly<Record<string, string>>;
-  readonly secondaryDelaySecs?: number;
-}
+/** A scenario member is exactly a simulated replica-set member's settings. */
+export type { MemberSpec } from '../mongod/replset.js';
+import type { MemberSpec } from '../mongod/replset.js';
 
 export interface ReplicaSetSpec {
   readonly name: string;
