@@ -9,3 +9,4 @@ export * from './monitor/index.js';
 export * from './uri/index.js';
 export * from './pool/index.js';
 export * from './selection/index.js';
+export * from './executor/index.js';

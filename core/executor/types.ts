@@ -1,0 +1,261 @@
+/**
+ * State, inputs, actions and events of the operation executor (machine.ts). Plain data; the
+ * state is never mutated in place. Field names of the command monitoring events follow the
+ * Node driver (`commandName`, `requestId`, `databaseName`, `command`, `reply`, `failure`,
+ * `duration`, `address`, `connectionId`, `serviceId`).
+ */
+import type { MongoError } from '../errors.js';
+import type { RandomSource } from '../random.js';
+import type { ServerDescription, ServerType, TopologyDescription } from '../sdam/types.js';
+import type { OperationCounts } from '../selection/in-window-choice.js';
+import type { ReadPreference } from '../selection/read-preference.js';
+import type { Document } from './errors.js';
+import type { AttemptFailure, FailurePhase } from './retryability.js';
+
+/**
+ * `read` and `write` are operations the driver builds (CRUD, enumeration, ...): eligible for
+ * retryable reads/writes when their command is. `command` is the generic runCommand helper:
+ * sent as-is, never retried (retryable-reads.md "Unsupported Read Operations").
+ */
+export type OperationKind = 'read' | 'write' | 'command';
+
+/** The implicit (or explicit) session; the runtime owns the session pool. */
+export interface SessionInput {
+  /** The server session id document (`{id: UUID}`), added as `lsid`. */
+  readonly lsid: Document;
+  /**
+   * The transaction number to use if this operation is a retryable write: larger than any used
+   * before on this session. The outcome's `txnNumberUsed` says whether it was consumed.
+   */
+  readonly txnNumber: bigint | number;
+  /** Inside a transaction nothing is retried and no RetryableWriteError label is added. */
+  readonly inTransaction?: boolean;
+}
+
+export interface OperationInput {
+  readonly kind: OperationKind;
+  readonly databaseName: string;
+  /** The command document; its first key is the command name. No `lsid`/`txnNumber` of its own. */
+  readonly command: Document;
+  /** For `read` and `command`; default primary. `write` always selects a writable server. */
+  readonly readPreference?: ReadPreference;
+  /** Null or absent: no session (no `lsid`), so no retryable write. */
+  readonly session?: SessionInput | null;
+  /** Wire requestId of the first attempt; attempt n uses firstRequestId + n - 1 (reserve maxAttempts ids). */
+  readonly firstRequestId: number;
+  /** CLAM `operationId`, the same on every attempt. Optional. */
+  readonly operationId?: number;
+}
+
+export interface ExecutorOptions {
+  /** Default true. */
+  readonly retryReads?: boolean;
+  /** Default true. */
+  readonly retryWrites?: boolean;
+  /** Per selection (the retry selects afresh); default 30000. */
+  readonly serverSelectionTimeoutMS?: number;
+}
+
+/** The connection the pool handed out, as the runtime knows it after the handshake. */
+export interface ConnectionInfo {
+  /** CMAP connection id (unique within its pool). */
+  readonly id: number;
+  readonly address: string;
+  /** Its pool (or load-balanced service) generation: SDAM's "error generation number". */
+  readonly generation: number;
+  readonly maxWireVersion: number;
+  readonly serverType: ServerType;
+  readonly serviceId?: string | null;
+  /** The server's own id for the connection (hello `connectionId`), if known. */
+  readonly serverConnectionId?: number | null;
+}
+
+export type ExecutorInput =
+  | {
+      readonly type: 'start';
+      readonly operation: OperationInput;
+      readonly options?: ExecutorOptions;
+      readonly topology: TopologyDescription;
+      readonly random: RandomSource;
+      readonly operationCounts?: OperationCounts;
+    }
+  /** A new topology description (any SDAM change); wakes a waiting selection. */
+  | { readonly type: 'topologyChanged'; readonly topology: TopologyDescription; readonly operationCounts?: OperationCounts }
+  /** The time of the last `wakeAt` came. */
+  | { readonly type: 'timerFired' }
+  /** The checkOut asked for succeeded. */
+  | { readonly type: 'checkedOut'; readonly connection: ConnectionInfo }
+  /**
+   * The checkOut failed: PoolClearedError, WaitQueueTimeoutError, PoolClosedError, or the
+   * error of a failed connection handshake (`connectionGeneration` then names its generation,
+   * `response` the failing handshake reply if it was a server error).
+   */
+  | { readonly type: 'checkOutFailed'; readonly error: Error; readonly connectionGeneration?: number; readonly response?: Document }
+  /** The server's reply to the command sent (for an unacknowledged write: `{ok: 1}` once written). */
+  | { readonly type: 'reply'; readonly reply: Document; readonly requestId?: number }
+  /** The connection failed while sending or awaiting the reply. `timeout` for a socket timeout. */
+  | { readonly type: 'networkError'; readonly error: Error; readonly timeout?: boolean; readonly requestId?: number };
+
+export type ExecutorInputType = ExecutorInput['type'];
+
+/**
+ * SDAM "Error handling" input for the runtime to apply (core/sdam applyApplicationError): the
+ * fields match ApplicationErrorInput; `phase` says whether the handshake had completed.
+ */
+export interface ApplicationErrorAction {
+  readonly type: 'applicationError';
+  readonly address: string;
+  readonly error: Error;
+  /** The connection's generation; null when unknown (SDAM then uses the pool's current one). */
+  readonly connectionGeneration: number | null;
+  readonly phase: 'handshake' | 'command';
+  readonly kind: 'network' | 'timeout' | 'command';
+  readonly handshakeCompleted: boolean;
+  /** The failing reply (`ok: 0` or with `writeConcernError`), for `command` errors. */
+  readonly response: Document | null;
+  readonly errorLabels: readonly string[];
+  readonly serviceId: string | null;
+}
+
+export type ExecutorAction =
+  /** Ask the monitors for an immediate check (server-selection.md selection loop). */
+  | { readonly type: 'requestImmediateCheck' }
+  /** Step again with `timerFired` at `atMs`; replaces any earlier wakeAt. */
+  | { readonly type: 'wakeAt'; readonly atMs: number }
+  /** Check out a connection from the pool of `address`; answer with checkedOut / checkOutFailed. */
+  | { readonly type: 'checkOut'; readonly address: string; readonly attempt: number }
+  /**
+   * Send `command` on the checked-out connection. `expectsReply` false for an unacknowledged
+   * write (OP_MSG moreToCome): answer with `reply {ok: 1}` once written.
+   */
+  | {
+      readonly type: 'send';
+      readonly connectionId: number;
+      readonly address: string;
+      readonly requestId: number;
+      readonly databaseName: string;
+      readonly command: Document;
+      readonly expectsReply: boolean;
+    }
+  /** Return the connection to its pool; with `error` it is broken (pool input connectionFailed first). */
+  | { readonly type: 'checkIn'; readonly connectionId: number; readonly address: string; readonly error: Error | null }
+  | ApplicationErrorAction
+  /** The operation succeeded with `reply`. */
+  | { readonly type: 'complete'; readonly reply: Document; readonly attempts: number; readonly txnNumberUsed: boolean }
+  /** The operation failed with `error`, reported by the server at `address` (null: no server involved). */
+  | { readonly type: 'fail'; readonly error: MongoError | Error; readonly address: string | null; readonly attempts: number; readonly txnNumberUsed: boolean };
+
+interface CommandEventBase {
+  readonly commandName: string;
+  readonly requestId: number;
+  readonly databaseName: string;
+  readonly operationId: number | undefined;
+  readonly address: string;
+  readonly connectionId: number;
+  readonly serverConnectionId: number | null;
+  readonly serviceId: string | undefined;
+}
+
+export interface CommandStartedEvent extends CommandEventBase {
+  readonly name: 'commandStarted';
+  /** The command as sent (with lsid/txnNumber), or `{}` for a sensitive command. */
+  readonly command: Document;
+}
+
+export interface CommandSucceededEvent extends CommandEventBase {
+  readonly name: 'commandSucceeded';
+  /** Milliseconds from send to reply, on the caller's clock. */
+  readonly duration: number;
+  readonly reply: Document;
+}
+
+export interface CommandFailedEvent extends CommandEventBase {
+  readonly name: 'commandFailed';
+  readonly duration: number;
+  readonly failure: Error;
+}
+
+/** The operation is about to retry (retryable-*.md "Logging Retry Attempts": MAY log). */
+export interface RetryingEvent {
+  readonly name: 'retrying';
+  readonly attempt: number;
+  readonly previousError: Error;
+  readonly deprioritized: readonly string[];
+}
+
+/** An input that does not fit the current phase was ignored (never a crash). */
+export interface InputIgnoredEvent {
+  readonly name: 'inputIgnored';
+  readonly input: string;
+  readonly reason: string;
+}
+
+export type ExecutorEvent = CommandStartedEvent | CommandSucceededEvent | CommandFailedEvent | RetryingEvent | InputIgnoredEvent;
+
+export type ExecutorPhase = 'idle' | 'selecting' | 'checkingOut' | 'awaitingReply' | 'done';
+
+/** The validated operation and client options. */
+export interface ResolvedOperation {
+  readonly kind: OperationKind;
+  readonly databaseName: string;
+  readonly commandName: string;
+  readonly command: Document;
+  readonly readPreference: ReadPreference | null;
+  readonly session: { readonly lsid: Document; readonly txnNumber: bigint; readonly inTransaction: boolean } | null;
+  readonly firstRequestId: number;
+  readonly operationId: number | undefined;
+  readonly unacknowledged: boolean;
+  readonly sensitive: boolean;
+  readonly retryReads: boolean;
+  readonly retryWrites: boolean;
+  readonly serverSelectionTimeoutMS: number | undefined;
+  /** retryReads on, a retryable read command, not in a transaction. */
+  readonly retryableRead: boolean;
+  /** retryWrites on, a retryable write command, acknowledged, with a session, not in a transaction (the server is checked at selection). */
+  readonly retryableWriteCandidate: boolean;
+}
+
+/** The command in flight on the checked-out connection. */
+export interface InFlightCommand {
+  readonly requestId: number;
+  readonly startedAtMs: number;
+  readonly command: Document;
+}
+
+export interface ExecutorState {
+  readonly phase: ExecutorPhase;
+  readonly operation: ResolvedOperation | null;
+  readonly random: RandomSource | null;
+  readonly topology: TopologyDescription | null;
+  readonly operationCounts: OperationCounts | undefined;
+  /** The attempt in progress (1-based); 0 before start. Never above maxAttempts. */
+  readonly attempt: number;
+  readonly selectionStartMs: number;
+  /** The last wakeAt asked of the runtime, or null. */
+  readonly wakeAtMs: number | null;
+  /** The server selected for the current attempt. */
+  readonly server: ServerDescription | null;
+  /** Held only while awaiting a reply; checked in as soon as the reply or error comes. */
+  readonly connection: ConnectionInfo | null;
+  readonly inFlight: InFlightCommand | null;
+  /** The first attempt's server supported retryable writes: lsid + txnNumber are sent and the write may be retried. */
+  readonly retryableWrite: boolean;
+  readonly failures: readonly AttemptFailure[];
+  readonly deprioritized: readonly string[];
+  readonly commandsStarted: number;
+  readonly commandsFinished: number;
+  readonly lastNowMs: number;
+  readonly outcome: ExecutorOutcome | null;
+}
+
+export type ExecutorOutcome =
+  | { readonly kind: 'completed'; readonly reply: Document }
+  | { readonly kind: 'failed'; readonly error: Error; readonly address: string | null };
+
+export interface ExecutorStep {
+  readonly state: ExecutorState;
+  readonly actions: readonly ExecutorAction[];
+  readonly events: readonly ExecutorEvent[];
+}
+
+export type { FailurePhase };
