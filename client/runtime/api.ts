@@ -1,0 +1,46 @@
+/**
+ * What the MongoClient façade needs from the runtime. The runtime (client/runtime/*) joins the
+ * pure machines of core/ — SDAM topology, one monitor per server, one CMAP pool per server,
+ * the operation executor — to the ports, and is drivable synchronously (callbacks, no promises)
+ * so fuzzers can run it inside the simulator without macrotask hops.
+ */
+import type { MongoError } from '../../core/errors.js';
+import type { TopologyDescription } from '../../core/sdam/types.js';
+import type { ReadPreference } from '../../core/selection/read-preference.js';
+import type { Document } from './ports.js';
+
+export interface RunOperation {
+  /** read/write: driver-built operations, retryable when their command is; command: runCommand, never retried. */
+  readonly kind: 'read' | 'write' | 'command';
+  readonly databaseName: string;
+  /** The command document (first key = command name), without lsid/txnNumber/$db. */
+  readonly command: Document;
+  readonly readPreference?: ReadPreference;
+  /** Pin the operation to this server (getMore/killCursors must go where the cursor lives). */
+  readonly address?: string;
+  /** Per-operation overrides of the client's retry options. */
+  readonly retryReads?: boolean;
+  readonly retryWrites?: boolean;
+}
+
+export type RunResult =
+  | { readonly ok: true; readonly reply: Document; readonly address: string; readonly attempts: number }
+  | { readonly ok: false; readonly error: MongoError | Error; readonly address: string | null; readonly attempts: number };
+
+/** Every SDAM, CMAP and command monitoring event, as the Node driver names them (`serverDescriptionChanged`, `connectionCheckedOut`, `commandStarted`, ...). */
+export interface RuntimeEvent {
+  readonly name: string;
+  readonly [field: string]: unknown;
+}
+
+export interface ClientRuntimeApi {
+  /** Starts monitoring (returns at once; discovery happens in the background). */
+  connect(): void;
+  run(operation: RunOperation, done: (result: RunResult) => void): void;
+  /** The current SDAM description. */
+  description(): TopologyDescription;
+  /** Subscribe to every event; returns an unsubscribe function. */
+  subscribe(listener: (event: RuntimeEvent) => void): () => void;
+  /** Stops every monitor, pool and timer; nothing stays scheduled afterwards. */
+  close(done: () => void): void;
+}

@@ -1,0 +1,190 @@
+/**
+ * Drives one server's connection pool machine (core/pool): opens and handshakes connections
+ * through the transport, hands them to check-out requests, closes them, and keeps the pool's
+ * single timer.
+ */
+import { MongoError, MongoNetworkError, MongoServerError } from '../../core/errors.js';
+import { serverErrorFromReply, isOkReply } from '../../core/executor/index.js';
+import { createPool, stepPool, type PoolAction, type PoolInput, type PoolOptionsInput, type PoolState, type PoolStep } from '../../core/pool/index.js';
+import type { ConnectionInfo } from '../../core/executor/index.js';
+import type { RuntimeContext } from './context.js';
+import type { Document } from './ports.js';
+import { TimerSlot } from './timer-slot.js';
+import { WireConnection } from './wire-connection.js';
+
+const adminDb = 'admin';
+
+/** One application connection: its wire, and what its handshake said. */
+export interface AppConnection {
+  readonly id: number;
+  readonly wire: WireConnection;
+  readonly generation: number;
+  hello: Document | null;
+}
+
+export type CheckOutOutcome =
+  | { readonly ok: true; readonly connection: ConnectionInfo }
+  | { readonly ok: false; readonly error: Error; readonly connectionGeneration?: number; readonly response?: Document };
+
+/** What a failed handshake left behind, for the executor's SDAM "error generation" (keyed by the error). */
+interface HandshakeFailure {
+  readonly generation: number;
+  readonly response: Document | null;
+}
+
+export class ServerPool {
+  private state: PoolState;
+  private readonly wake: TimerSlot;
+  private readonly connections = new Map<number, AppConnection>();
+  private readonly waiters = new Map<number, (outcome: CheckOutOutcome) => void>();
+  private readonly handshakeFailures = new WeakMap<Error, HandshakeFailure>();
+  private nextCheckOutId = 1;
+
+  constructor(
+    private readonly ctx: RuntimeContext,
+    readonly address: string,
+    options: PoolOptionsInput,
+    private readonly handshake: Document,
+    private readonly connectTimeoutMS: number,
+    /** Builds what the executor needs to know about a connection (server type comes from SDAM). */
+    private readonly describe: (connection: AppConnection) => ConnectionInfo,
+  ) {
+    this.wake = new TimerSlot(ctx.ports.clock, `pool.${address}`);
+    const created = createPool(address, options, ctx.now());
+    this.state = created.state;
+    this.carryOut(created);
+  }
+
+  get status(): PoolState['status'] {
+    return this.state.status;
+  }
+
+  /** Open application connections. */
+  get openConnections(): number {
+    let open = 0;
+    for (const c of this.connections.values()) if (c.wire.isOpen) open++;
+    return open;
+  }
+
+  connection(connectionId: number): AppConnection | undefined {
+    return this.connections.get(connectionId);
+  }
+
+  /** CMAP checkOut; `callback` runs once, from the runtime queue. */
+  checkOut(callback: (outcome: CheckOutOutcome) => void): void {
+    const requestId = this.nextCheckOutId++;
+    this.waiters.set(requestId, callback);
+    this.step({ type: 'checkOut', requestId });
+  }
+
+  /** CMAP checkIn; with `error` the connection is broken and is closed instead of reused. */
+  checkIn(connectionId: number, error: Error | null): void {
+    if (error !== null) this.step({ type: 'connectionFailed', connectionId, error });
+    this.step({ type: 'checkIn', connectionId });
+  }
+
+  step(input: PoolInput): void {
+    this.carryOut(stepPool(this.state, input, this.ctx.now()));
+  }
+
+  /** Closes the pool and every connection, in use or not (the client is closing). */
+  close(): void {
+    if (this.state.status !== 'closed') this.step({ type: 'close' });
+    this.wake.cancel();
+    for (const c of this.connections.values()) c.wire.close();
+    this.connections.clear();
+  }
+
+  private carryOut(step: PoolStep): void {
+    this.state = step.state;
+    for (const event of step.events) this.ctx.emit(event);
+    for (const action of step.actions) this.perform(action);
+  }
+
+  private perform(action: PoolAction): void {
+    switch (action.type) {
+      case 'establish':
+        return this.establish(action.connectionId, action.generation);
+      case 'closeConnection': {
+        const c = this.connections.get(action.connectionId);
+        this.connections.delete(action.connectionId);
+        c?.wire.close();
+        return;
+      }
+      case 'deliver': {
+        const callback = this.take(action.requestId);
+        const c = this.connections.get(action.connectionId);
+        if (c === undefined) throw new Error(`runtime invariant: pool ${this.address} delivered unknown connection ${action.connectionId}`);
+        if (callback === undefined) {
+          // Its operation is gone (the client closed): return the connection at once.
+          this.ctx.input(() => this.checkIn(action.connectionId, null));
+          return;
+        }
+        const info = this.describe(c);
+        this.ctx.input(() => callback({ ok: true, connection: info }));
+        return;
+      }
+      case 'failRequest': {
+        const callback = this.take(action.requestId);
+        if (callback === undefined) return;
+        const failure = this.handshakeFailures.get(action.error);
+        const outcome: CheckOutOutcome = failure === undefined
+          ? { ok: false, error: action.error }
+          : { ok: false, error: action.error, connectionGeneration: failure.generation, ...(failure.response !== null ? { response: failure.response } : {}) };
+        this.ctx.input(() => callback(outcome));
+        return;
+      }
+      case 'interruptConnection':
+        // CMAP "interruptInUseConnections": the command in flight fails with this error.
+        this.connections.get(action.connectionId)?.wire.interrupt(action.error.message);
+        return;
+      case 'wakeAt':
+        return this.wake.arm(action.atMs, () => this.ctx.input(() => this.step({ type: 'timerFired' })));
+    }
+  }
+
+  private take(requestId: number): ((outcome: CheckOutOutcome) => void) | undefined {
+    const callback = this.waiters.get(requestId);
+    this.waiters.delete(requestId);
+    return callback;
+  }
+
+  private establish(connectionId: number, generation: number): void {
+    const wire = new WireConnection(this.ctx, this.address, `connection.${this.address}.${connectionId}`);
+    const connection: AppConnection = { id: connectionId, wire, generation, hello: null };
+    this.connections.set(connectionId, connection);
+    const timeoutMS = this.connectTimeoutMS === 0 ? null : this.connectTimeoutMS;
+    wire.request(this.ctx.nextRequestId(), adminDb, this.handshake, timeoutMS, (outcome) => {
+      if (this.connections.get(connectionId) !== connection) return; // the pool closed it meanwhile
+      if (!outcome.ok) {
+        const error = new MongoNetworkError(`handshake failed: ${outcome.message}`);
+        this.handshakeFailures.set(error, { generation, response: null });
+        return this.step({ type: 'establishmentFailed', connectionId, error });
+      }
+      if (!isOkReply(outcome.reply)) {
+        const error: MongoServerError = serverErrorFromReply(outcome.reply);
+        this.handshakeFailures.set(error, { generation, response: outcome.reply });
+        return this.step({ type: 'establishmentFailed', connectionId, error });
+      }
+      connection.hello = outcome.reply;
+      // An established connection that breaks while idle is perished (CMAP "Errored").
+      wire.onBroken = (message) => this.step({ type: 'connectionFailed', connectionId, error: new MongoNetworkError(message) });
+      const serviceId = serviceIdOf(outcome.reply);
+      if (this.state.options.loadBalanced && serviceId === null) {
+        const error = new MongoError(`the load balancer at ${this.address} answered the handshake without a serviceId`);
+        return this.step({ type: 'establishmentFailed', connectionId, error });
+      }
+      this.step(serviceId === null ? { type: 'established', connectionId } : { type: 'established', connectionId, serviceId });
+    });
+  }
+}
+
+/** load-balancers.md: the handshake's `serviceId` (an ObjectId), as hex. */
+function serviceIdOf(reply: Document): string | null {
+  const value = reply['serviceId'];
+  if (typeof value === 'string') return value;
+  if (value !== null && typeof value === 'object' && typeof (value as { toHexString?: unknown }).toHexString === 'function') {
+    return (value as { toHexString(): string }).toHexString();
+  }
+  return null;
+}

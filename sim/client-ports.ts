@@ -1,0 +1,214 @@
+/**
+ * The client runtime's ports (client/runtime/ports.ts) in virtual time: the clock is the
+ * world's scheduler, the transport is the simulated network carrying sim/protocol.ts
+ * request/reply messages, and the random source is the world's `client:<host>` stream.
+ *
+ * Also `settle(world, promise, limitMs)`: the helper that lets async code (the MongoClient
+ * façade, tests) `await` an operation while the simulated world runs in virtual time.
+ */
+import type { ClockPort, ConnectionHandlers, RuntimePorts, TimerHandle, TransportConnection, TransportPort } from '../client/runtime/ports.js';
+import type { TimerHandle as SchedulerTimer } from './kernel/scheduler.js';
+import type { SimSocket } from './network/network.js';
+import { isReply, request } from './protocol.js';
+import type { Document } from './protocol.js';
+import type { World } from './world.js';
+import type { SimRandom } from './kernel/random.js';
+
+/** The host the client connects from when none is given (the network's link key). */
+export const defaultClientHost = 'client';
+
+/** How long `settle` runs the world before giving up, virtual ms (10 virtual minutes). */
+export const defaultSettleLimitMs = 600_000;
+
+/** Bound on distinct virtual instants `settle` visits (each costs one macrotask hop). */
+export const maxSettleInstants = 10_000_000;
+
+export interface SimPortsOptions {
+  /** The client's host name on the simulated network. Default `client`. */
+  readonly clientHost?: string;
+}
+
+/** RuntimePorts plus what tests need to prove nothing leaks after `close()`. */
+export interface SimRuntimePorts extends RuntimePorts {
+  readonly clientHost: string;
+  readonly random: SimRandom;
+  /** Timers set through the clock port that have neither fired nor been cleared. */
+  pendingTimers(): number;
+  /** Labels of those timers (for a readable failure message). */
+  pendingTimerLabels(): string[];
+  /** Connections opened through the transport port and not yet closed (by either side). */
+  openConnections(): number;
+}
+
+class SimClock implements ClockPort {
+  private readonly live = new Map<TimerHandle, string>();
+
+  constructor(private readonly world: World) {}
+
+  now(): number {
+    return this.world.scheduler.nowMs;
+  }
+
+  setTimer(atMs: number, label: string, fn: () => void): TimerHandle {
+    const scheduler = this.world.scheduler;
+    // "at once if that is in the past": the scheduler refuses past times, so clamp to now.
+    const due = Number.isFinite(atMs) ? Math.max(atMs, scheduler.nowMs) : Number.NaN;
+    if (Number.isNaN(due)) throw new RangeError(`setTimer '${label}': atMs must be a finite number of ms, got ${String(atMs)}`);
+    const handle: SchedulerTimer = scheduler.at(due, `client.${label}`, () => {
+      this.live.delete(handle);
+      fn();
+    });
+    this.live.set(handle, label);
+    return handle;
+  }
+
+  clearTimer(handle: TimerHandle): void {
+    if (!this.live.delete(handle)) return;
+    this.world.scheduler.cancel(handle);
+  }
+
+  get pending(): number {
+    return this.live.size;
+  }
+
+  labels(): string[] {
+    return [...this.live.values()];
+  }
+}
+
+class SimConnection implements TransportConnection {
+  private done = false;
+
+  constructor(
+    private readonly socket: SimSocket,
+    readonly address: string,
+    private readonly handlers: ConnectionHandlers,
+    private readonly world: World,
+    private readonly onGone: (connection: SimConnection) => void,
+  ) {
+    socket.onMessage((message) => {
+      if (this.done || !isReply(message)) return;
+      handlers.onReply(message.responseTo, message.body as Document);
+    });
+    socket.onClose((reason) => this.gone(reason));
+  }
+
+  get id(): number {
+    return this.socket.id;
+  }
+
+  get closed(): boolean {
+    return this.done;
+  }
+
+  send(requestId: number, db: string, body: Document): void {
+    if (this.done) return;
+    this.socket.send(request(requestId, db, body));
+  }
+
+  /**
+   * Closes our end. The contract reports it as onClose('closed'), but from a scheduler event at
+   * the current virtual time: like the network, the port never calls back re-entrantly.
+   */
+  close(): void {
+    if (this.done) return;
+    this.socket.close();
+    this.done = true;
+    this.onGone(this);
+    this.world.scheduler.at(this.world.nowMs, 'client.connectionClosed', () => this.handlers.onClose('closed'));
+  }
+
+  private gone(reason: string): void {
+    if (this.done) return;
+    this.done = true;
+    this.onGone(this);
+    this.handlers.onClose(reason);
+  }
+}
+
+class SimTransport implements TransportPort {
+  private readonly open = new Set<SimConnection>();
+
+  constructor(
+    private readonly world: World,
+    private readonly clientHost: string,
+  ) {}
+
+  connect(address: string, handlers: ConnectionHandlers): TransportConnection {
+    const socket = this.world.network.connect(this.clientHost, address);
+    const connection = new SimConnection(socket, address, handlers, this.world, (c) => this.open.delete(c));
+    this.open.add(connection);
+    return connection;
+  }
+
+  get openCount(): number {
+    return this.open.size;
+  }
+}
+
+/** The runtime's ports in `world`'s virtual time, connecting from `clientHost`. */
+export function simPorts(world: World, options: SimPortsOptions = {}): SimRuntimePorts {
+  const clientHost = options.clientHost ?? defaultClientHost;
+  if (typeof clientHost !== 'string' || clientHost.length === 0 || /[\s|,>=]/.test(clientHost)) {
+    throw new TypeError(`simPorts: clientHost ${JSON.stringify(clientHost)} must be a non-empty host name without spaces or | , > =`);
+  }
+  const clock = new SimClock(world);
+  const transport = new SimTransport(world, clientHost);
+  const random = world.random(`client:${clientHost}`);
+  return {
+    clock,
+    transport,
+    random,
+    clientHost,
+    pendingTimers: () => clock.pending,
+    pendingTimerLabels: () => clock.labels(),
+    openConnections: () => transport.openCount,
+  };
+}
+
+/** Lets every queued microtask (and the promise chains they start) run to completion. */
+function flushMicrotasks(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+/**
+ * Runs `world` in virtual time until `promise` settles, then returns its value (or throws its
+ * error). Between two virtual instants it flushes the microtask queue, so async code awaiting
+ * runtime callbacks (the MongoClient façade) issues its next step at the virtual time it
+ * would in real life. Throws an Error naming the limit when the promise is still pending after
+ * `limitMs` of virtual time, or when nothing is left to run.
+ */
+export async function settle<T>(world: World, promise: Promise<T>, limitMs: number = defaultSettleLimitMs): Promise<T> {
+  if (!(limitMs >= 0) || !Number.isFinite(limitMs)) throw new RangeError(`settle: limitMs ${String(limitMs)} must be a finite number >= 0`);
+  let outcome: { ok: true; value: T } | { ok: false; error: unknown } | null = null;
+  promise.then(
+    (value) => { outcome = { ok: true, value }; },
+    (error: unknown) => { outcome = { ok: false, error }; },
+  );
+  const scheduler = world.scheduler;
+  const deadlineMs = scheduler.nowMs + limitMs;
+  await flushMicrotasks();
+  for (let instants = 0; outcome === null && instants < maxSettleInstants; instants++) {
+    const next = scheduler.nextEventTimeMs;
+    if (next === undefined) break;
+    if (next > deadlineMs) {
+      scheduler.runFor(deadlineMs - scheduler.nowMs);
+      break;
+    }
+    // Every event of this instant (events they schedule for the same instant included).
+    while (scheduler.nextEventTimeMs === next) scheduler.step();
+    await flushMicrotasks();
+  }
+  const result = outcome as { ok: true; value: T } | { ok: false; error: unknown } | null;
+  if (result === null) {
+    const why = scheduler.nextEventTimeMs === undefined ? 'nothing is left to run in the world' : `it is still pending after ${limitMs} ms of virtual time`;
+    throw new Error(`settle: the promise did not settle: ${why} (virtual time ${scheduler.nowMs} ms)`);
+  }
+  if (result.ok) return result.value;
+  throw result.error;
+}
+
+/** `settle` for several promises at once, in order (a convenience for tests). */
+export function settleAll<T>(world: World, promises: readonly Promise<T>[], limitMs: number = defaultSettleLimitMs): Promise<T[]> {
+  return settle(world, Promise.all(promises), limitMs);
+}
