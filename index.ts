@@ -1,2 +1,7 @@
-/** The `mongosim` package entry point: the pure core (see `mongosim/core`). */
+/**
+ * The `mongosim` package entry point: the MongoClient façade (as `mongodb` exports it) and the
+ * pure core. `mongosim/core`, `mongosim/client` and `mongosim/sim` name each part alone.
+ */
 export * from './core/index.js';
+export { MongoClient, Db, Collection, FindCursor, MongoTopologyClosedError, MongoInvalidOperationError, MongoCursorExhaustedError, MongoBulkWriteError } from './client/index.js';
+export type { MongoClientOptions } from './client/index.js';

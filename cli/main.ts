@@ -1,11 +1,12 @@
 #!/usr/bin/env node
 /**
- * The `mongosim` command. With no arguments it runs the main job; until the embedded
- * simulator's tutorial exists that is the conformance report.
+ * The `mongosim` command. With no arguments (or only --seed/--json) it runs the main job:
+ * the PyMongo high-availability tutorial, played against simulated servers in virtual time.
  */
 import { readFileSync } from 'node:fs';
 import { specCommand, SPEC_USAGE } from './spec-command.js';
 import { runScenarioCommand, RUN_USAGE } from './run-command.js';
+import { tutorialCommand, TUTORIAL_USAGE } from './tutorial-command.js';
 import { UsageError } from './usage-error.js';
 import { SpecTreeError } from '../spec-tests/locate.js';
 import { SkipsFileError } from '../spec-tests/skips.js';
@@ -14,11 +15,14 @@ import { packageRoot } from '../spec-tests/package-root.js';
 const USAGE = `Usage: mongosim [command] [options]
 
 Commands:
-  (none)      the main job: the conformance report over every official suite
+  (none)      the main job: the high-availability tutorial on the simulator
+              (mongosim [--seed N] [--json])
   spec        run the official specification suites (mongosim spec --help)
   run FILE    run a simulator scenario (mongosim run --help)
   help        show this help
   --version   print the version
+
+${TUTORIAL_USAGE}
 
 ${SPEC_USAGE}
 
@@ -35,7 +39,9 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
   try {
     switch (command) {
       case undefined:
-        return await specCommand([], env, out);
+        return await tutorialCommand([]);
+      case 'tutorial':
+        return await tutorialCommand(rest);
       case 'spec':
         return await specCommand(rest, env, out);
       case 'run':
@@ -49,6 +55,8 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
         out(version());
         return 0;
       default:
+        // `mongosim --seed 3 --json` is the main job with options.
+        if (command.startsWith('--')) return await tutorialCommand(argv);
         throw new UsageError(`unknown command '${command}'. Run 'mongosim help' for the list.`);
     }
   } catch (err) {

@@ -2,8 +2,8 @@
  * Named limits and defaults of server selection, each with the spec section that fixes it.
  */
 
-/** server-selection.md "localThresholdMS": default size of the latency window. */
-export const defaultLocalThresholdMS = 15;
+/** server-selection.md "localThresholdMS": default size of the latency window (defined once, in core/sdam). */
+export { defaultLocalThresholdMS } from '../sdam/constants.js';
 
 /** server-selection.md "serverSelectionTimeoutMS": default time to wait for a suitable server. */
 export const defaultServerSelectionTimeoutMS = 30_000;

@@ -1,0 +1,47 @@
+/**
+ * Runs one operation through the runtime and turns its callback into a promise. Failed results
+ * keep the runtime's typed error (MongoNetworkError, MongoServerSelectionError,
+ * MongoServerError, ...); a reply that still says `ok: 0` becomes a MongoServerError here so no
+ * failure can pass as a result.
+ */
+import { MongoError } from '../core/errors.js';
+import { isOkReply, serverErrorFromReply, writeConcernErrorFromReply } from '../core/executor/index.js';
+import type { ClientRuntimeApi, RunOperation } from './runtime/api.js';
+import type { Document } from './runtime/ports.js';
+
+export interface OperationSuccess {
+  readonly reply: Document;
+  /** The server that answered (where a cursor lives). */
+  readonly address: string;
+  readonly attempts: number;
+}
+
+export function runOperation(runtime: ClientRuntimeApi, operation: RunOperation): Promise<OperationSuccess> {
+  return new Promise<OperationSuccess>((resolve, reject) => {
+    let settled = false;
+    try {
+      runtime.run(operation, (result) => {
+        // A runtime calls back once; a second call would be a runtime bug, never a second outcome.
+        if (settled) return;
+        settled = true;
+        if (!result.ok) {
+          reject(result.error instanceof Error ? result.error : new MongoError(`operation failed: ${String(result.error)}`));
+          return;
+        }
+        if (!isOkReply(result.reply)) {
+          reject(serverErrorFromReply(result.reply));
+          return;
+        }
+        const wce = writeConcernErrorFromReply(result.reply);
+        if (wce !== null) {
+          reject(wce);
+          return;
+        }
+        resolve({ reply: result.reply, address: result.address, attempts: result.attempts });
+      });
+    } catch (error) {
+      settled = true;
+      reject(error);
+    }
+  });
+}

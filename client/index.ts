@@ -1,0 +1,38 @@
+/** The async MongoClient façade: client, db, collection, cursor, options and errors. */
+export { MongoClient, defaultDatabaseName } from './mongo-client.js';
+export { Db, type RunCommandOptions } from './db.js';
+export {
+  Collection,
+  maxInsertManyDocuments,
+  type CountOptions,
+  type FindCommandOptions,
+  type FindOneAndOptions,
+  type InsertManyOptions,
+  type ReadOptions,
+  type UpdateOptions,
+  type WriteOptions,
+} from './collection.js';
+export { FindCursor, maxBufferedDocuments, maxGetMoresPerCursor, type FindOptions } from './cursor.js';
+export {
+  resolveClientOptions,
+  connectionStringFromHosts,
+  defaultServerSelectionTimeoutMS,
+  defaultLocalThresholdMS,
+  defaultHeartbeatFrequencyMS,
+  type MongoClientOptions,
+  type ResolvedClientOptions,
+  type RuntimeFactory,
+} from './options.js';
+export { type InheritableOptions, type InheritedOptions } from './inheritance.js';
+export { writeConcern, readConcern, readConcernLevels, type WriteConcern, type ReadConcern } from './concerns.js';
+export { MongoTopologyClosedError, MongoInvalidOperationError, MongoCursorExhaustedError, MongoBulkWriteError, type WriteError } from './errors.js';
+export type { InsertOneResult, InsertManyResult, UpdateResult, DeleteResult } from './operations/write-results.js';
+export {
+  MongoError,
+  MongoParseError,
+  MongoInvalidArgumentError,
+  MongoServerSelectionError,
+  MongoNetworkError,
+  MongoServerError,
+} from '../core/errors.js';
+export { MongoWriteConcernError } from '../core/executor/index.js';

@@ -1,0 +1,215 @@
+/**
+ * MongoClient: the async façade over the client runtime (client/runtime). Construction returns
+ * at once and starts monitoring (discovery happens in the background, as in PyMongo); every
+ * operation is a promise settled by the runtime's callback; SDAM, CMAP and command monitoring
+ * events are re-emitted under the Node driver's names (`client.on('commandStarted', ...)`).
+ */
+import { EventEmitter } from 'node:events';
+import { MongoInvalidArgumentError } from '../core/errors.js';
+import { isSensitiveCommand } from '../core/executor/index.js';
+import type { TopologyDescription } from '../core/sdam/types.js';
+import type { ReadPreference } from '../core/selection/read-preference.js';
+import {
+  addressOf,
+  arbitersOf,
+  defaultMaxBsonObjectSize,
+  defaultMaxMessageSizeBytes,
+  defaultMaxWriteBatchSize,
+  isMongosOf,
+  isPrimaryOf,
+  knownNodes,
+  limitOf,
+  primaryOf,
+  secondariesOf,
+} from './attributes.js';
+import type { ReadConcern, WriteConcern } from './concerns.js';
+import { Db } from './db.js';
+import { MongoTopologyClosedError } from './errors.js';
+import { runOperation, type OperationSuccess } from './execute.js';
+import type { InheritableOptions, InheritedOptions } from './inheritance.js';
+import { ObjectIdFactory } from './object-id.js';
+import { resolveClientOptions, type MongoClientOptions, type ResolvedClientOptions, type RuntimeFactory } from './options.js';
+import { defaultRuntimeFactory } from './runtime-factory.js';
+import type { ClientRuntimeApi, RunOperation, RuntimeEvent } from './runtime/api.js';
+import type { Document } from './runtime/ports.js';
+
+/** The database `db()` returns without a name and without one in the URI (Node driver default). */
+export const defaultDatabaseName = 'test';
+
+export class MongoClient extends EventEmitter {
+  readonly options: ResolvedClientOptions;
+  private readonly runtime: ClientRuntimeApi;
+  private readonly settings: InheritedOptions;
+  private readonly ids: ObjectIdFactory;
+  private readonly unsubscribe: () => void;
+  private closing: Promise<void> | null = null;
+  /**
+   * Events raised while the constructor runs (topologyOpening, serverOpening, ...) are held so
+   * listeners attached right after construction see them; they are published before the next
+   * event or at the next microtask, whichever comes first, so order is kept and the hold is
+   * bounded by what one constructor emits.
+   */
+  private heldEvents: RuntimeEvent[] = [];
+  private constructing = true;
+
+  constructor(uriOrHosts: string | readonly string[], options: MongoClientOptions = {}) {
+    super();
+    this.options = resolveClientOptions(uriOrHosts, options);
+    const ports = options.ports;
+    if (ports === undefined || ports === null || typeof ports !== 'object') {
+      throw new MongoInvalidArgumentError('MongoClient options.ports is required: the clock, transport and random source (e.g. simPorts(world))');
+    }
+    const factory: RuntimeFactory = options.runtimeFactory ?? defaultRuntimeFactory;
+    if (typeof factory !== 'function') throw new MongoInvalidArgumentError('MongoClient options.runtimeFactory must be a function');
+    this.runtime = factory(this.options.connectionString, ports);
+    this.settings = Object.freeze({
+      readPreference: this.options.readPreference,
+      writeConcern: this.options.writeConcern,
+      readConcern: this.options.readConcern,
+    });
+    this.ids = new ObjectIdFactory(ports.clock, ports.random);
+    this.unsubscribe = this.runtime.subscribe((event) => this.forward(event));
+    this.runtime.connect();
+    this.constructing = false;
+    queueMicrotask(() => this.releaseHeldEvents());
+  }
+
+  /** Monitoring already started in the constructor; kept for Node driver compatibility. */
+  async connect(): Promise<this> {
+    if (this.closing !== null) throw new MongoTopologyClosedError('the client is closed');
+    return this;
+  }
+
+  /** Stops every monitor, pool and timer; later operations fail with MongoTopologyClosedError. */
+  close(): Promise<void> {
+    if (this.closing === null) {
+      this.closing = new Promise<void>((resolve) => {
+        this.runtime.close(() => {
+          this.unsubscribe();
+          resolve();
+        });
+      });
+    }
+    return this.closing;
+  }
+
+  get closed(): boolean {
+    return this.closing !== null;
+  }
+
+  db(name?: string, options?: InheritableOptions): Db {
+    const dbName = name ?? this.options.connectionString.database ?? defaultDatabaseName;
+    return new Db(this.context, dbName, this.settings, options);
+  }
+
+  get readPreference(): ReadPreference {
+    return this.settings.readPreference;
+  }
+  get writeConcern(): WriteConcern | undefined {
+    return this.settings.writeConcern;
+  }
+  get readConcern(): ReadConcern | undefined {
+    return this.settings.readConcern;
+  }
+
+  /** The current SDAM topology description. */
+  get topologyDescription(): TopologyDescription {
+    return this.runtime.description();
+  }
+
+  // ---- PyMongo attributes ---------------------------------------------------------------
+
+  /** Servers the client has heard from ("host:port", sorted); empty before discovery. */
+  get nodes(): string[] {
+    return knownNodes(this.runtime.description());
+  }
+  get primary(): string | null {
+    return primaryOf(this.runtime.description());
+  }
+  get secondaries(): string[] {
+    return secondariesOf(this.runtime.description());
+  }
+  get arbiters(): string[] {
+    return arbitersOf(this.runtime.description());
+  }
+  /** The standalone, primary or mongos in use, or null; throws when load-balancing among several mongoses. */
+  get address(): string | null {
+    return addressOf(this.runtime.description());
+  }
+  get isPrimary(): boolean {
+    return isPrimaryOf(this.runtime.description());
+  }
+  get isMongos(): boolean {
+    return isMongosOf(this.runtime.description());
+  }
+  get maxBsonObjectSize(): number {
+    return limitOf(this.runtime.description(), 'maxBsonObjectSize', defaultMaxBsonObjectSize);
+  }
+  get maxMessageSizeBytes(): number {
+    return limitOf(this.runtime.description(), 'maxMessageSizeBytes', defaultMaxMessageSizeBytes);
+  }
+  get maxWriteBatchSize(): number {
+    return limitOf(this.runtime.description(), 'maxWriteBatchSize', defaultMaxWriteBatchSize);
+  }
+  get localThresholdMS(): number {
+    return this.options.localThresholdMS;
+  }
+  get serverSelectionTimeoutMS(): number {
+    return this.options.serverSelectionTimeoutMS;
+  }
+  get retryWrites(): boolean {
+    return this.options.retryWrites;
+  }
+  get retryReads(): boolean {
+    return this.options.retryReads;
+  }
+
+  // ---- internals -------------------------------------------------------------------------
+
+  private readonly context = {
+    run: (operation: RunOperation): Promise<OperationSuccess> => {
+      if (this.closing !== null) return Promise.reject(new MongoTopologyClosedError('the client is closed'));
+      return runOperation(this.runtime, operation);
+    },
+    newObjectId: (): unknown => this.ids.next(),
+  };
+
+  private forward(event: RuntimeEvent): void {
+    if (this.constructing) {
+      this.heldEvents.push(event);
+      return;
+    }
+    this.releaseHeldEvents();
+    this.publish(event);
+  }
+
+  private releaseHeldEvents(): void {
+    if (this.heldEvents.length === 0) return;
+    const held = this.heldEvents;
+    this.heldEvents = [];
+    for (const event of held) this.publish(event);
+  }
+
+  private publish(event: RuntimeEvent): void {
+    const safe = redactEvent(event);
+    // An 'error' event without listeners would throw from EventEmitter; runtime events are informational.
+    if (safe.name === 'error' && this.listenerCount('error') === 0) return;
+    this.emit(safe.name, safe);
+  }
+}
+
+/**
+ * command-logging-and-monitoring.md "Security": the executor already redacts sensitive
+ * commands; this second check keeps the guarantee even for a runtime that did not.
+ */
+function redactEvent(event: RuntimeEvent): RuntimeEvent {
+  if (event.name !== 'commandStarted' && event.name !== 'commandSucceeded' && event.name !== 'commandFailed') return event;
+  const command = event.command as Document | undefined;
+  const name = typeof event.commandName === 'string' ? event.commandName : null;
+  const sensitive = (command !== undefined && command !== null && isSensitiveCommand(command)) || (name !== null && isSensitiveCommand({ [name]: 1 }));
+  if (!sensitive) return event;
+  const copy: Record<string, unknown> = { ...event };
+  if ('command' in copy) copy.command = {};
+  if ('reply' in copy) copy.reply = {};
+  return copy as RuntimeEvent;
+}
