@@ -2,9 +2,7 @@
  * The client runtime's ports (client/runtime/ports.ts) in virtual time: the clock is the
  * world's scheduler, the transport is the simulated network carrying sim/protocol.ts
  * request/reply messages, and the random source is the world's `client:<host>` stream.
- *
- * Also `settle(world, promise, limitMs)`: the helper that lets async code (the MongoClient
- * façade, tests) `await` an operation while the simulated world runs in virtual time.
+ * (`settle`, re-exported here for convenience, lives in client/settle.ts.)
  */
 import type { ClockPort, ConnectionHandlers, RuntimePorts, TimerHandle, TransportConnection, TransportPort } from '../client/runtime/ports.js';
 import type { TimerHandle as SchedulerTimer } from './kernel/scheduler.js';
@@ -17,11 +15,6 @@ import type { SimRandom } from './kernel/random.js';
 /** The host the client connects from when none is given (the network's link key). */
 export const defaultClientHost = 'client';
 
-/** How long `settle` runs the world before giving up, virtual ms (10 virtual minutes). */
-export const defaultSettleLimitMs = 600_000;
-
-/** Bound on distinct virtual instants `settle` visits (each costs one macrotask hop). */
-export const maxSettleInstants = 10_000_000;
 
 export interface SimPortsOptions {
   /** The client's host name on the simulated network. Default `client`. */
@@ -166,49 +159,6 @@ export function simPorts(world: World, options: SimPortsOptions = {}): SimRuntim
   };
 }
 
-/** Lets every queued microtask (and the promise chains they start) run to completion. */
-function flushMicrotasks(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
-}
-
-/**
- * Runs `world` in virtual time until `promise` settles, then returns its value (or throws its
- * error). Between two virtual instants it flushes the microtask queue, so async code awaiting
- * runtime callbacks (the MongoClient façade) issues its next step at the virtual time it
- * would in real life. Throws an Error naming the limit when the promise is still pending after
- * `limitMs` of virtual time, or when nothing is left to run.
- */
-export async function settle<T>(world: World, promise: Promise<T>, limitMs: number = defaultSettleLimitMs): Promise<T> {
-  if (!(limitMs >= 0) || !Number.isFinite(limitMs)) throw new RangeError(`settle: limitMs ${String(limitMs)} must be a finite number >= 0`);
-  let outcome: { ok: true; value: T } | { ok: false; error: unknown } | null = null;
-  promise.then(
-    (value) => { outcome = { ok: true, value }; },
-    (error: unknown) => { outcome = { ok: false, error }; },
-  );
-  const scheduler = world.scheduler;
-  const deadlineMs = scheduler.nowMs + limitMs;
-  await flushMicrotasks();
-  for (let instants = 0; outcome === null && instants < maxSettleInstants; instants++) {
-    const next = scheduler.nextEventTimeMs;
-    if (next === undefined) break;
-    if (next > deadlineMs) {
-      scheduler.runFor(deadlineMs - scheduler.nowMs);
-      break;
-    }
-    // Every event of this instant (events they schedule for the same instant included).
-    while (scheduler.nextEventTimeMs === next) scheduler.step();
-    await flushMicrotasks();
-  }
-  const result = outcome as { ok: true; value: T } | { ok: false; error: unknown } | null;
-  if (result === null) {
-    const why = scheduler.nextEventTimeMs === undefined ? 'nothing is left to run in the world' : `it is still pending after ${limitMs} ms of virtual time`;
-    throw new Error(`settle: the promise did not settle: ${why} (virtual time ${scheduler.nowMs} ms)`);
-  }
-  if (result.ok) return result.value;
-  throw result.error;
-}
-
-/** `settle` for several promises at once, in order (a convenience for tests). */
-export function settleAll<T>(world: World, promises: readonly Promise<T>[], limitMs: number = defaultSettleLimitMs): Promise<T[]> {
-  return settle(world, Promise.all(promises), limitMs);
-}
+// Awaiting a promise in virtual time needs a macrotask hop to drain microtasks, which the
+// simulator itself never does, so the helper lives with the async client layer.
+export { settle, settleAll, defaultSettleLimitMs, maxSettleInstants } from '../client/settle.js';
