@@ -16,7 +16,12 @@ export interface RunOperation {
   /** The command document (first key = command name), without lsid/txnNumber/$db. */
   readonly command: Document;
   readonly readPreference?: ReadPreference;
-  /** Pin the operation to this server (getMore/killCursors must go where the cursor lives). */
+  /**
+   * Pin the operation to this server (getMore/killCursors must go where the cursor lives): no
+   * server selection and no retry. A dead server fails it at once with the pool's or the
+   * connection's MongoNetworkError; a server no longer in the topology with a
+   * MongoServerClosedError naming the address.
+   */
   readonly address?: string;
   /** Per-operation overrides of the client's retry options. */
   readonly retryReads?: boolean;

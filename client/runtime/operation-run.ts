@@ -5,14 +5,11 @@
  */
 import { MongoNetworkError } from '../../core/errors.js';
 import { PoolClosedError } from '../../core/pool/index.js';
-import { ServerMap } from '../../core/sdam/index.js';
 import { applyApplicationError } from '../../core/sdam/index.js';
 import type { TopologyDescription } from '../../core/sdam/types.js';
 import { createExecutor, stepExecutor, type ExecutorAction, type ExecutorInput, type ExecutorOptions, type ExecutorState, type ExecutorStep, type OperationInput } from '../../core/executor/index.js';
-import type { ReadPreference } from '../../core/selection/read-preference.js';
 import type { RunResult } from './api.js';
 import type { RuntimeContext } from './context.js';
-import type { Document } from './ports.js';
 import type { ServerPool } from './server-pool.js';
 import type { ServerSession } from './sessions.js';
 import { TimerSlot } from './timer-slot.js';
@@ -31,11 +28,9 @@ export interface OperationHost {
 }
 
 export interface OperationSpec {
+  /** The executor's input: its `readPreference` and `pinnedAddress` decide selection and `$readPreference`. */
   readonly operation: OperationInput;
   readonly options: ExecutorOptions;
-  readonly readPreference: ReadPreference | null;
-  /** Pin to this server (getMore/killCursors). */
-  readonly address: string | null;
   readonly session: ServerSession | null;
 }
 
@@ -72,7 +67,7 @@ export class OperationRun {
       type: 'start',
       operation: this.spec.operation,
       options: this.spec.options,
-      topology: this.view(this.ctx.topology().description),
+      topology: this.ctx.topology().description,
       random: this.ctx.ports.random,
       operationCounts: this.host.operationCounts(),
     });
@@ -80,7 +75,7 @@ export class OperationRun {
 
   topologyChanged(description: TopologyDescription): void {
     if (this.done) return;
-    this.step({ type: 'topologyChanged', topology: this.view(description), operationCounts: this.host.operationCounts() });
+    this.step({ type: 'topologyChanged', topology: description, operationCounts: this.host.operationCounts() });
   }
 
   /** Abandons the operation without an outcome (the runtime reports one): timers and counts are released. */
@@ -93,14 +88,6 @@ export class OperationRun {
   private step(input: ExecutorInput): void {
     if (this.done) return;
     this.carryOut(stepExecutor(this.state, input, this.ctx.now()));
-  }
-
-  /** A pinned operation only ever sees its server, as a direct connection would ("Topology type: Single"). */
-  private view(description: TopologyDescription): TopologyDescription {
-    const address = this.spec.address;
-    if (address === null) return description;
-    const server = description.servers.get(address);
-    return { ...description, type: 'Single', servers: ServerMap.from(server === undefined ? [] : [server]) };
   }
 
   private carryOut(step: ExecutorStep): void {
@@ -180,7 +167,8 @@ export class OperationRun {
       this.ctx.input(() => this.step({ type: 'networkError', error: new MongoNetworkError(`connection ${action.connectionId} to ${action.address} is gone`), requestId }));
       return;
     }
-    const body = withReadPreference(action.command, this.spec, this.ctx.topology().description, action.address);
+    // The command goes out exactly as the executor built it (and as commandStarted showed it).
+    const body = action.command;
     if (!action.expectsReply) {
       const written = connection.wire.sendOnly(requestId, action.databaseName, body);
       this.ctx.input(() =>
@@ -206,22 +194,4 @@ export class OperationRun {
     this.release();
     this.host.finished(this, result, txnNumberUsed);
   }
-}
-
-/**
- * server-selection.md "Passing read preference to mongos and load balancers" and "Topology
- * type: Single": OP_MSG carries `$readPreference` for any mode but primary; a direct
- * connection to a non-mongos server reads with primaryPreferred so a secondary answers.
- */
-export function withReadPreference(command: Document, spec: OperationSpec, description: TopologyDescription, address: string): Document {
-  if (spec.operation.kind === 'write' || '$readPreference' in command) return command;
-  const server = description.servers.get(address);
-  const direct = description.type === 'Single' || spec.address !== null;
-  if (direct && server?.type !== 'Mongos' && server?.type !== 'LoadBalancer') return { ...command, $readPreference: { mode: 'primaryPreferred' } };
-  const rp = spec.readPreference;
-  if (rp === null || rp.mode === 'primary') return command;
-  const doc: Document = { mode: rp.mode };
-  if (rp.tagSets.length > 0) doc.tags = rp.tagSets.map((t) => ({ ...t }));
-  if (rp.maxStalenessSeconds !== null) doc.maxStalenessSeconds = rp.maxStalenessSeconds;
-  return { ...command, $readPreference: doc };
 }

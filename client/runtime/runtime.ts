@@ -292,10 +292,9 @@ export class ClientRuntime implements ClientRuntimeApi, RuntimeContext, Operatio
     if (this.operations.size >= maxInFlightOperations) return fail(new MongoError(`client runtime: ${maxInFlightOperations} operations are already running (maxInFlightOperations)`));
     const problem = runOperationProblem(operation);
     if (problem !== null) return fail(new MongoInvalidArgumentError(problem));
-    const address = operation.address ?? null;
-    if (address !== null && !this.topologyState.description.servers.has(address)) {
-      return fail(new MongoError(`the operation is pinned to ${address}, which is not part of the topology`));
-    }
+    // A pinned operation (getMore/killCursors) skips selection in the executor, which also
+    // fails it at once, naming the address, when that server has left the topology.
+    const pinnedAddress = operation.address ?? null;
     const readPreference = operation.kind === 'write' ? null : (operation.readPreference ?? this.defaultReadPreference);
     const ownSession = 'lsid' in operation.command || 'txnNumber' in operation.command;
     const session: ServerSession | null = ownSession ? null : this.sessions.acquire(this.now(), this.topologyState.description.logicalSessionTimeoutMinutes);
@@ -307,13 +306,14 @@ export class ClientRuntime implements ClientRuntimeApi, RuntimeContext, Operatio
       session: session === null ? null : { lsid: session.lsid, txnNumber: session.txnNumber + 1n },
       firstRequestId: this.nextRequestId(maxAttempts),
       operationId: this.operationIdCounter,
+      ...(pinnedAddress !== null ? { pinnedAddress } : {}),
     };
     const options: ExecutorOptions = {
       ...this.executorOptions,
       ...(typeof operation.retryReads === 'boolean' ? { retryReads: operation.retryReads } : {}),
       ...(typeof operation.retryWrites === 'boolean' ? { retryWrites: operation.retryWrites } : {}),
     };
-    const spec: OperationSpec = { operation: input, options, readPreference, address, session };
+    const spec: OperationSpec = { operation: input, options, session };
     const run = new OperationRun(this, this, spec, this.operationIdCounter++);
     this.operations.add(run);
     this.doneCallbacks.set(run, done);
@@ -445,8 +445,6 @@ export class ClientRuntime implements ClientRuntimeApi, RuntimeContext, Operatio
     const spec: OperationSpec = {
       operation: input,
       options: { retryReads: false, retryWrites: false, serverSelectionTimeoutMS: endSessionsServerSelectionTimeoutMS },
-      readPreference: input.readPreference ?? null,
-      address: null,
       session: null,
     };
     const run = new OperationRun(this, this, spec, this.operationIdCounter++);

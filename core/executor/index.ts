@@ -18,6 +18,8 @@ export {
 } from './constants.js';
 export { commandNameOf, isRetryableReadCommand, isRetryableWriteCommand, isUnacknowledged, hasWriteStage } from './commands.js';
 export { MongoWriteConcernError, isOkReply, serverErrorFromReply, writeConcernErrorFromReply } from './errors.js';
+export { MongoServerClosedError } from './pinned.js';
+export { readPreferenceArgument, directConnectionReadPreferenceMode, type ReadPreferenceArgumentInput } from './read-preference-argument.js';
 export { errorLabelsOf, hasErrorLabel, withErrorLabel } from './labels.js';
 export { isSensitiveCommand, redactedDocument, redactedFailure } from './redaction.js';
 export {

@@ -20,6 +20,10 @@ export function executorInvariantViolations(state: ExecutorState): string[] {
   if (state.commandsStarted > state.attempt) problems.push(`${state.commandsStarted} commands sent in ${state.attempt} attempts`);
   if (state.failures.length > state.attempt) problems.push(`${state.failures.length} failures in ${state.attempt} attempts`);
   if ((state.phase === 'done') !== (state.outcome !== null)) problems.push(`phase ${state.phase} with${state.outcome === null ? 'out' : ''} an outcome`);
+  // server-selection.md "Cursors": a pinned operation goes only to its server, and only once.
+  const pinned = state.operation?.pinnedAddress ?? null;
+  if (pinned !== null && state.attempt > 1) problems.push(`pinned operation reached attempt ${state.attempt}`);
+  if (pinned !== null && state.server !== null && state.server.address !== pinned) problems.push(`pinned to ${pinned} but using ${state.server.address}`);
   if (state.deprioritized.length > maxAttempts - 1) problems.push(`${state.deprioritized.length} deprioritized servers`);
   return problems;
 }

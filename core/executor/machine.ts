@@ -3,12 +3,13 @@
  * next state, the actions for the runtime and the monitoring events. It covers server
  * selection with waiting, check-out, send, reply or error, the retry decision of
  * retryable-reads.md / retryable-writes.md (at most one retry, on a newly selected server),
- * and the final outcome. It never throws on bad input: a bad `start` fails the operation with a
+ * and the final outcome. An operation pinned to a server (getMore, killCursors) skips selection
+ * and is never retried. It never throws on bad input: a bad `start` fails the operation with a
  * MongoInvalidArgumentError naming the bad part, and an input that does not fit the phase is
  * ignored with an `inputIgnored` event. Only a broken invariant (a bug here) throws.
  */
 import { MongoError, MongoInvalidArgumentError, MongoNetworkError, MongoServerError } from '../errors.js';
-import { PoolClearedError } from '../pool/errors.js';
+import { PoolClearedError, PoolClosedError } from '../pool/errors.js';
 import type { RandomSource } from '../random.js';
 import type { ServerDescription, TopologyDescription } from '../sdam/types.js';
 import type { OperationCounts } from '../selection/in-window-choice.js';
@@ -26,6 +27,8 @@ import { isDocument, isOkReply, serverErrorFromReply, writeConcernErrorFromReply
 import { executorInvariantViolations } from './invariants.js';
 import { errorLabelsOf, hasErrorLabel } from './labels.js';
 import { environmentProblem, resolveOperation } from './options.js';
+import { MongoServerClosedError } from './pinned.js';
+import { readPreferenceArgument } from './read-preference-argument.js';
 import { redactedDocument, redactedFailure } from './redaction.js';
 import {
   isRetryableReadError,
@@ -244,8 +247,10 @@ class Step {
 
   private checkOutFailed(rawError: unknown, connectionGeneration: unknown, response: unknown): void {
     if (this.phase !== 'checkingOut') return this.ignore('checkOutFailed', `no checkOut is outstanding (phase ${this.phase})`);
-    const error = asError(rawError, 'checkOutFailed error');
+    const given = asError(rawError, 'checkOutFailed error');
     const server = this.server!;
+    // A pinned server's pool closes only when SDAM removes the server: say which one went.
+    const error = given instanceof PoolClosedError && this.operation!.pinnedAddress !== null ? new MongoServerClosedError(server.address) : given;
     const generation = typeof connectionGeneration === 'number' && Number.isFinite(connectionGeneration) ? connectionGeneration : null;
     const labelled = this.labelled(error, 'checkOut', server.maxWireVersion, server);
     // SDAM "Error handling": a failed handshake is an application error "before the handshake
@@ -331,6 +336,7 @@ class Step {
   /** One pass of the server selection loop (server-selection.md "Multi-threaded or asynchronous server selection"). */
   private select(): void {
     const operation = this.operation!;
+    if (operation.pinnedAddress !== null) return this.usePinnedServer(operation.pinnedAddress);
     const selector = operation.kind === 'write' ? writeSelector : readSelector(operation.readPreference ?? undefined);
     const outcome = selectServer({
       topology: this.topology!,
@@ -370,6 +376,24 @@ class Step {
     this.actions.push({ type: 'checkOut', address: server.address, attempt: this.attempt });
   }
 
+  /**
+   * server-selection.md "Cursors": no selection; check out from the pinned server's pool at once,
+   * whatever its current description says (an Unknown server's paused pool fails the check-out
+   * with PoolClearedError, a dead one's connection with a network error: both at once).
+   */
+  private usePinnedServer(address: string): void {
+    if (this.attempt !== 1) throw new Error(`operation executor: a pinned operation reached attempt ${this.attempt}`);
+    this.wakeAtMs = null;
+    const server = this.topology!.servers.get(address);
+    if (server === undefined) {
+      return this.finishFailed({ error: new MongoServerClosedError(address), phase: 'checkOut', address: null });
+    }
+    this.retryableWrite = this.operation!.retryableWriteCandidate && supportsRetryableWrites(server);
+    this.server = server;
+    this.phase = 'checkingOut';
+    this.actions.push({ type: 'checkOut', address, attempt: this.attempt });
+  }
+
   private send(connection: ConnectionInfo): void {
     const operation = this.operation!;
     const requestId = operation.firstRequestId + this.attempt - 1;
@@ -396,15 +420,29 @@ class Step {
 
   /**
    * The command with the session's `lsid` (driver-sessions.md: not for unacknowledged writes,
-   * only to servers that support sessions) and, for a retryable write, `txnNumber`: the same on
-   * the retry (retryable-writes.md "resend the command with the same transaction ID").
+   * only to servers that support sessions), for a retryable write `txnNumber`: the same on the
+   * retry (retryable-writes.md "resend the command with the same transaction ID"), and the
+   * `$readPreference` the server type and topology type call for (read-preference-argument.ts).
+   * A command that carries its own `$readPreference` (a runCommand document) is sent as given.
    */
   private commandToSend(server: ServerDescription): Document {
     const operation = this.operation!;
+    const command: Record<string, unknown> = { ...operation.command };
     const session = operation.session;
-    if (session === null || operation.unacknowledged || !supportsSessions(server)) return operation.command;
-    if (!this.retryableWrite) return { ...operation.command, lsid: session.lsid };
-    return { ...operation.command, lsid: session.lsid, txnNumber: session.txnNumber };
+    if (session !== null && !operation.unacknowledged && supportsSessions(server)) {
+      command.lsid = session.lsid;
+      if (this.retryableWrite) command.txnNumber = session.txnNumber;
+    }
+    if (!Object.hasOwn(operation.command, '$readPreference')) {
+      const argument = readPreferenceArgument({
+        kind: operation.kind,
+        readPreference: operation.readPreference,
+        topologyType: this.topology!.type,
+        serverType: server.type,
+      });
+      if (argument !== null) command.$readPreference = argument;
+    }
+    return command;
   }
 
   private attemptFailed(rawError: Error, phase: FailurePhase): void {
@@ -414,6 +452,7 @@ class Step {
     this.failures = [...this.failures, { error, phase, address }];
     const retryable =
       this.attempt < maxAttempts &&
+      operation.pinnedAddress === null &&
       (operation.kind === 'read'
         ? operation.retryableRead && isRetryableReadError(error)
         : operation.kind === 'write' && this.retryableWrite && isRetryableWriteError(error));

@@ -55,6 +55,11 @@ export function resolveOperation(operation: OperationInput, options: ExecutorOpt
     return bad(`operation operationId must be a safe integer, got ${describe(operationId)}`);
   }
 
+  const pinnedAddress = operation.pinnedAddress ?? null;
+  if (pinnedAddress !== null && (typeof pinnedAddress !== 'string' || pinnedAddress.length === 0)) {
+    return bad(`operation pinnedAddress must be a non-empty "host:port" string or null, got ${describe(pinnedAddress)}`);
+  }
+
   if (options !== undefined && !isDocument(options)) return bad(`options must be an object, got ${typeName(options)}`);
   for (const key of Object.keys(options ?? {})) {
     if (!optionKeys.has(key)) return bad(`options has unknown field "${key}" (expected retryReads, retryWrites, serverSelectionTimeoutMS)`);
@@ -79,13 +84,15 @@ export function resolveOperation(operation: OperationInput, options: ExecutorOpt
     session,
     firstRequestId,
     operationId,
+    pinnedAddress,
     unacknowledged,
     sensitive: isSensitiveCommand(command),
     retryReads,
     retryWrites,
     serverSelectionTimeoutMS: timeout,
-    // retryable-reads.md "2a": not when disabled, nor in a transaction; runCommand and getMore never.
-    retryableRead: kind === 'read' && retryReads && !inTransaction && isRetryableReadCommand(command),
+    // retryable-reads.md "2a": not when disabled, nor in a transaction; runCommand and getMore
+    // never. A pinned operation has no other server to retry on (server-selection.md "Cursors").
+    retryableRead: kind === 'read' && retryReads && !inTransaction && pinnedAddress === null && isRetryableReadCommand(command),
     // retryable-writes.md: supported command, acknowledged, with a session, not in a transaction.
     retryableWriteCandidate: kind === 'write' && retryWrites && !inTransaction && !unacknowledged && session !== null && isRetryableWriteCommand(command),
   });

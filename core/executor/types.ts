@@ -45,6 +45,13 @@ export interface OperationInput {
   readonly firstRequestId: number;
   /** CLAM `operationId`, the same on every attempt. Optional. */
   readonly operationId?: number;
+  /**
+   * Pin the operation to this server ("host:port"), as getMore and killCursors must be
+   * (server-selection.md "Cursors"): no server selection, a checkOut from that server's pool
+   * at once, never retried. A server no longer in the topology fails it at once with a
+   * MongoServerClosedError naming the address. Null or absent: select a server.
+   */
+  readonly pinnedAddress?: string | null;
 }
 
 export interface ExecutorOptions {
@@ -125,8 +132,10 @@ export type ExecutorAction =
   /** Check out a connection from the pool of `address`; answer with checkedOut / checkOutFailed. */
   | { readonly type: 'checkOut'; readonly address: string; readonly attempt: number }
   /**
-   * Send `command` on the checked-out connection. `expectsReply` false for an unacknowledged
-   * write (OP_MSG moreToCome): answer with `reply {ok: 1}` once written.
+   * Send `command` on the checked-out connection, exactly as built (lsid, txnNumber and
+   * $readPreference included): the `commandStarted` event shows the same document.
+   * `expectsReply` false for an unacknowledged write (OP_MSG moreToCome): answer with
+   * `reply {ok: 1}` once written.
    */
   | {
       readonly type: 'send';
@@ -158,7 +167,7 @@ interface CommandEventBase {
 
 export interface CommandStartedEvent extends CommandEventBase {
   readonly name: 'commandStarted';
-  /** The command as sent (with lsid/txnNumber), or `{}` for a sensitive command. */
+  /** The command exactly as sent (with lsid/txnNumber/$readPreference), or `{}` for a sensitive command. */
   readonly command: Document;
 }
 
@@ -204,6 +213,8 @@ export interface ResolvedOperation {
   readonly session: { readonly lsid: Document; readonly txnNumber: bigint; readonly inTransaction: boolean } | null;
   readonly firstRequestId: number;
   readonly operationId: number | undefined;
+  /** The server the operation is pinned to (no selection, no retry), or null. */
+  readonly pinnedAddress: string | null;
   readonly unacknowledged: boolean;
   readonly sensitive: boolean;
   readonly retryReads: boolean;

@@ -6,7 +6,8 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import fc from 'fast-check';
 import { maxAttempts } from '../../../core/executor/constants.js';
-import { normalize, run, scenarioArb, withoutLsid } from './scenario.js';
+import { MongoServerClosedError } from '../../../core/executor/pinned.js';
+import { normalize, pinnedNowhere, run, scenarioArb, withoutServerFields } from './scenario.js';
 
 const numRuns = 300;
 
@@ -54,9 +55,31 @@ test('random input sequences: never throws, bounded attempts, paired events, one
       if (sends.length === 2) {
         const [first, second] = [sends[0]!.command, sends[1]!.command];
         // A retryable write resends the same transaction id; a read is rebuilt for the new server
-        // (retryable-reads.md 3b), so only whether lsid is attached may differ.
+        // (retryable-reads.md 3b), so only its lsid and $readPreference may differ.
         if ('txnNumber' in first) assert.ok(same(second, first), 'a retryable write resends the same command');
-        else assert.ok(same(withoutLsid(second), withoutLsid(first)), 'a read retry sends an equivalent command');
+        else assert.ok(same(withoutServerFields(second), withoutServerFields(first)), 'a read retry sends an equivalent command');
+      }
+      // The command monitoring event shows exactly what was sent (sensitive commands aside).
+      sends.forEach((send, i) => {
+        const command = started[i]!.command;
+        if (!('saslStart' in send.command)) assert.ok(same(command, send.command), 'commandStarted shows the command as sent');
+      });
+      // A write never carries a read preference.
+      if (sends.some((x) => 'insert' in x.command || 'update' in x.command || 'delete' in x.command || 'findAndModify' in x.command)) {
+        assert.not.ok(sends.some((x) => '$readPreference' in x.command), 'no $readPreference on a write');
+      }
+      // server-selection.md "Cursors": a pinned operation never selects, waits or retries.
+      if (scenario.pinned !== null) {
+        const checkOuts = trace.actions.filter((x) => x.type === 'checkOut');
+        assert.ok(checkOuts.length <= 1, 'a pinned operation checks out at most once');
+        for (const x of checkOuts) assert.is(x.address, scenario.pinned);
+        assert.not.ok(trace.actions.some((x) => x.type === 'wakeAt' || x.type === 'requestImmediateCheck'), 'a pinned operation never waits for selection');
+        assert.is(retrying.length, 0, 'a pinned operation is never retried');
+        if (scenario.pinned === pinnedNowhere) {
+          assert.is(checkOuts.length, 0);
+          const fail = outcomes[0]!;
+          assert.ok(fail.type === 'fail' && fail.error instanceof MongoServerClosedError && fail.error.message.includes(pinnedNowhere), 'a removed pinned server fails at once, naming it');
+        }
       }
       if (retrying.length === 0) assert.ok(trace.actions.filter((x) => x.type === 'checkOut').length <= 1);
     }),

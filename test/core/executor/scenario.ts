@@ -15,6 +15,8 @@ import { connection, lsid, seededRandom, server, topology } from './helpers.js';
 
 const a = 'a:27017';
 const b = 'b:27017';
+/** A pinned address that is in none of the topologies. */
+export const pinnedNowhere = 'gone:27017';
 const topologies: readonly TopologyDescription[] = [
   topology('ReplicaSetWithPrimary', [server(a, 'RSPrimary'), server(b, 'RSSecondary')]),
   topology('ReplicaSetWithPrimary', [server(a, 'Unknown'), server(b, 'RSPrimary', { maxWireVersion: 8 })]),
@@ -88,6 +90,8 @@ export const scenarioArb = fc.record({
   retryReads: fc.oneof({ arbitrary: fc.constant(true), weight: 3 }, { arbitrary: fc.constant(false), weight: 1 }),
   retryWrites: fc.oneof({ arbitrary: fc.constant(true), weight: 3 }, { arbitrary: fc.constant(false), weight: 1 }),
   nearest: fc.boolean(),
+  // Mostly unpinned; otherwise pinned to a member, or to a server no topology has.
+  pinned: fc.oneof({ arbitrary: fc.constant(null), weight: 3 }, { arbitrary: fc.constantFrom(a, b, pinnedNowhere), weight: 1 }),
   topology: fc.nat({ max: topologies.length - 1 }),
   seed: fc.integer(),
   timeoutMS: fc.oneof({ arbitrary: fc.constant(0), weight: 1 }, { arbitrary: fc.nat({ max: 60_000 }), weight: 4 }),
@@ -166,6 +170,7 @@ export function run(scenario: Scenario): Trace {
     session: scenario.withSession ? { lsid, txnNumber: 5n } : null,
     firstRequestId: 10,
     ...(scenario.nearest && spec.kind !== 'write' ? { readPreference: readPreference('nearest') } : {}),
+    ...(scenario.pinned !== null ? { pinnedAddress: scenario.pinned } : {}),
   };
   let state = createExecutor();
   let now = 0;
@@ -199,8 +204,9 @@ export function run(scenario: Scenario): Trace {
   return { actions, events, final: state };
 }
 
-export function withoutLsid(command: Readonly<Record<string, unknown>>): Record<string, unknown> {
-  const { lsid: _lsid, ...rest } = command;
+/** The command without what depends on the server it goes to (session support, server and topology type). */
+export function withoutServerFields(command: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  const { lsid: _lsid, $readPreference: _readPreference, ...rest } = command;
   return rest;
 }
 
