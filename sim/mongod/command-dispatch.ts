@@ -1,0 +1,250 @@
+/**
+ * The command surface of a simulated mongod: every request on a connection goes through the
+ * failCommand fail point (client connections only), then to its handler; errors become server
+ * error replies with the labels and topologyVersion this server version would add.
+ */
+import type { ObjectId } from 'bson';
+import type { Trace } from '../kernel/trace.js';
+import { type Document, commandName } from '../protocol.js';
+import { type ClientConnection, CloseConnection, sendReply } from './connection.js';
+import type { CursorRegistry } from './cursors.js';
+import type { DataCommands } from './data-commands.js';
+import { CommandError, ErrorCodes, codeNameOf, errorReply, retryableWriteErrorCodes, withLegacyNames } from './errors.js';
+import type { FailCommandData, FailPoints } from './failpoints.js';
+import type { Elections } from './elections.js';
+import type { Heartbeats } from './heartbeats.js';
+import type { OplogServer } from './oplog-server.js';
+import type { Replication } from './replication.js';
+import type { Doc } from './query.js';
+import type { IncarnationTimers } from './timers.js';
+import { isPlainObject } from './values.js';
+import { type ServerVersion, fullVersionString, maxWireVersionOf, serverAddsRetryableWriteLabel, supportsAwaitableHello, supportsHelloCommand } from './versions.js';
+
+/** buildInfo's maxBsonObjectSize (16 MiB, the server's). */
+const maxBsonObjectSizeBytes = 16 * 1024 * 1024;
+
+/** Member-to-member commands: their connections are internal (failCommand skips them). */
+const internalCommands: ReadonlySet<string> = new Set([
+  'replSetHeartbeat', 'replSetRequestVotes', 'replSetUpdatePosition', '_replFetch', '_replFindCommonPoint',
+]);
+
+/** Error codes that say "this node's state changed" (SDAM: NotPrimary and NodeIsRecovering families). */
+const stateChangeCodes: ReadonlySet<number> = new Set([
+  ErrorCodes.NotWritablePrimary, ErrorCodes.NotPrimaryNoSecondaryOk, ErrorCodes.NotPrimaryOrSecondary,
+  ErrorCodes.InterruptedAtShutdown, ErrorCodes.InterruptedDueToReplStateChange, ErrorCodes.PrimarySteppedDown,
+  ErrorCodes.ShutdownInProgress,
+]);
+
+/** Where each command goes. `respond` is for commands that answer later (they return undefined). */
+export interface CommandHandlers {
+  hello(conn: ClientConnection, requestId: number, body: Readonly<Document>): Doc | undefined;
+  replSetInitiate(body: Readonly<Document>): Doc;
+  replSetGetStatus(): Doc;
+  replSetGetConfig(): Doc;
+  replSetStepDown(body: Readonly<Document>, respond: (r: Doc) => void): void;
+  replSetFreeze(body: Readonly<Document>): Doc;
+  replSetReconfig(body: Readonly<Document>): Doc;
+  replSetStepUp(body: Readonly<Document>): Doc;
+}
+
+export interface CommandDispatchDeps {
+  readonly host: string;
+  readonly version: ServerVersion;
+  readonly failPoints: FailPoints;
+  readonly cursors: CursorRegistry;
+  readonly data: DataCommands;
+  readonly handlers: CommandHandlers;
+  // The member-to-member commands go straight to their component.
+  /** Heartbeats also skip the general path (and its fail point check): they are the idle hot path. */
+  readonly heartbeats: Pick<Heartbeats, 'onHeartbeat'>;
+  readonly elections: Pick<Elections, 'onRequestVotes'>;
+  readonly replication: Pick<Replication, 'onUpdatePosition'>;
+  readonly oplogServer: Pick<OplogServer, 'onFetch' | 'onFindCommonPoint'>;
+  readonly timers: IncarnationTimers;
+  readonly trace: Trace;
+  /** The connection is gone (closed by a fail point or a CloseConnection). */
+  forgetConnection(conn: ClientConnection): void;
+  /** Our topologyVersion, for state-change errors. */
+  topologyVersion(): { processId: ObjectId; counter: number };
+}
+
+export class CommandDispatcher {
+  constructor(private readonly deps: CommandDispatchDeps) {}
+
+  handleRequest(conn: ClientConnection, requestId: number, db: string, body: Readonly<Document>): void {
+    if (body['replSetHeartbeat'] !== undefined && commandName(body) === 'replSetHeartbeat') {
+      // Hot path: an idle set exchanges a heartbeat per member pair every 2 s.
+      conn.internal = true;
+      let out: Doc;
+      try {
+        out = this.deps.heartbeats.onHeartbeat(body);
+      } catch (error) {
+        if (!(error instanceof CommandError)) throw error;
+        out = errorReply(error.code, error.message);
+      }
+      sendReply(conn, requestId, out);
+      return;
+    }
+    const name = commandName(body);
+    if (name === undefined) {
+      sendReply(conn, requestId, errorReply(ErrorCodes.FailedToParse, 'Empty command object'));
+      return;
+    }
+    if (internalCommands.has(name)) conn.internal = true;
+    if (name === 'configureFailPoint' || conn.internal) {
+      this.execute(conn, requestId, db, name, body, undefined);
+      return;
+    }
+    const coll = body[name];
+    const failData = this.deps.failPoints.checkFailCommand({
+      commandName: name,
+      namespace: typeof coll === 'string' ? `${db}.${coll}` : `${db}.$cmd`,
+      appName: this.appNameFor(conn, name, body),
+      internal: conn.internal,
+    });
+    if (failData === undefined) {
+      this.execute(conn, requestId, db, name, body, undefined);
+      return;
+    }
+    this.deps.trace.record('failpoint', `${this.deps.host} failCommand ${name} c${conn.id}`);
+    if (failData.blockConnection && failData.blockTimeMS > 0) {
+      this.deps.timers.after(failData.blockTimeMS, 'mongod.failpoint.block', () => this.applyFailCommand(conn, requestId, db, name, body, failData));
+      return;
+    }
+    this.applyFailCommand(conn, requestId, db, name, body, failData);
+  }
+
+  /** The appName a hello announces (client.application.name) is remembered for the connection. */
+  private appNameFor(conn: ClientConnection, name: string, body: Readonly<Document>): string | undefined {
+    if ((name === 'hello' || name === 'isMaster' || name === 'ismaster') && isPlainObject(body['client'])) {
+      const app = (body['client'] as Doc)['application'];
+      if (isPlainObject(app) && typeof app['name'] === 'string') conn.appName = app['name'];
+    }
+    return conn.appName;
+  }
+
+  private applyFailCommand(conn: ClientConnection, requestId: number, db: string, name: string, body: Readonly<Document>, data: FailCommandData): void {
+    if (conn.socket.closed) return;
+    if (data.closeConnection) {
+      conn.socket.close();
+      this.deps.forgetConnection(conn);
+      return;
+    }
+    if (data.errorCode !== undefined) {
+      const labels = data.errorLabels ?? this.automaticLabels(data.errorCode, body);
+      const extra: Doc = {};
+      if (labels.length > 0) extra['errorLabels'] = labels;
+      if (data.errorExtraInfo !== undefined) Object.assign(extra, data.errorExtraInfo);
+      sendReply(conn, requestId, this.decorateError(errorReply(data.errorCode, "Failing command via 'failCommand' failpoint", extra)));
+      return;
+    }
+    this.execute(conn, requestId, db, name, body, data);
+  }
+
+  /** Labels a server of this version adds by itself (retryable-writes.md: only ≥ 4.4, only for retryable writes). */
+  private automaticLabels(code: number, body: Readonly<Document>): string[] {
+    if (!serverAddsRetryableWriteLabel(this.deps.version)) return [];
+    if (!retryableWriteErrorCodes.has(code)) return [];
+    const name = commandName(body);
+    const isRetryableWrite = body['txnNumber'] !== undefined && body['autocommit'] === undefined;
+    if (isRetryableWrite || name === 'commitTransaction' || name === 'abortTransaction') return ['RetryableWriteError'];
+    return [];
+  }
+
+  /** State-change errors carry topologyVersion from 4.4 on (SDAM "topologyVersion in error responses"). */
+  private decorateError(reply: Doc): Doc {
+    const body = withLegacyNames(reply, maxWireVersionOf(this.deps.version));
+    const code = body['code'];
+    if (supportsAwaitableHello(this.deps.version) && typeof code === 'number' && stateChangeCodes.has(code)) {
+      body['topologyVersion'] = this.deps.topologyVersion();
+    }
+    return body;
+  }
+
+  private execute(conn: ClientConnection, requestId: number, db: string, name: string, body: Readonly<Document>, failData: FailCommandData | undefined): void {
+    const respond = (result: Doc): void => {
+      if (failData?.writeConcernError !== undefined && result['ok'] === 1) {
+        const wce = { ...failData.writeConcernError };
+        if (typeof wce['code'] === 'number' && wce['codeName'] === undefined) wce['codeName'] = codeNameOf(wce['code']);
+        result = { ...result, writeConcernError: wce };
+        const labels = Array.isArray(wce['errorLabels']) ? [...(wce['errorLabels'] as string[])]
+          : typeof wce['code'] === 'number' ? this.automaticLabels(wce['code'], body) : [];
+        if (labels.length > 0) result['errorLabels'] = labels;
+      }
+      sendReply(conn, requestId, result);
+    };
+    try {
+      const immediate = this.runCommand(conn, requestId, db, name, body, respond);
+      if (immediate !== undefined) respond(immediate);
+    } catch (error) {
+      if (error instanceof CloseConnection) {
+        conn.socket.close();
+        this.deps.forgetConnection(conn);
+        return;
+      }
+      if (!(error instanceof CommandError)) {
+        // A simulator bug must not take the whole world down: answer like a server assertion, and trace it.
+        const message = error instanceof Error ? error.message : String(error);
+        this.deps.trace.record('mongod.internalError', `${this.deps.host} ${name}: ${message}`);
+        sendReply(conn, requestId, errorReply(ErrorCodes.InternalError, message));
+        return;
+      }
+      const extra: Doc = { ...error.extra };
+      const labels = this.automaticLabels(error.code, body);
+      if (labels.length > 0) extra['errorLabels'] = labels;
+      sendReply(conn, requestId, this.decorateError(errorReply(error.code, error.message, extra)));
+    }
+  }
+
+  /** Runs a command; returns the reply, or undefined when `respond` will be called later. */
+  private runCommand(conn: ClientConnection, requestId: number, db: string, name: string, body: Readonly<Document>, respond: (r: Doc) => void): Doc | undefined {
+    const { handlers, data, cursors } = this.deps;
+    switch (name) {
+      case 'hello':
+        if (!supportsHelloCommand(this.deps.version)) throw new CommandError(ErrorCodes.CommandNotFound, "no such command: 'hello'");
+        return handlers.hello(conn, requestId, body);
+      case 'isMaster': case 'ismaster': return handlers.hello(conn, requestId, body);
+      case 'ping': return { ok: 1 };
+      case 'buildInfo': case 'buildinfo': return this.buildInfo();
+      case 'configureFailPoint': return this.deps.failPoints.configure(body);
+      case 'endSessions': case 'killAllSessions': case 'killSessions': case 'refreshSessions': return { ok: 1 };
+      case 'replSetInitiate': return handlers.replSetInitiate(body);
+      case 'replSetGetStatus': return handlers.replSetGetStatus();
+      case 'replSetGetConfig': return handlers.replSetGetConfig();
+      case 'replSetStepDown': handlers.replSetStepDown(body, respond); return undefined;
+      case 'replSetFreeze': return handlers.replSetFreeze(body);
+      case 'replSetReconfig': return handlers.replSetReconfig(body);
+      case 'replSetStepUp': return handlers.replSetStepUp(body);
+      case 'replSetHeartbeat': return this.deps.heartbeats.onHeartbeat(body);
+      case 'replSetRequestVotes': return this.deps.elections.onRequestVotes(body);
+      case 'replSetUpdatePosition': return this.deps.replication.onUpdatePosition(body);
+      case '_replFetch': this.deps.oplogServer.onFetch(body, respond); return undefined;
+      case '_replFindCommonPoint': return this.deps.oplogServer.onFindCommonPoint(body);
+      case 'find': return data.find(db, body);
+      case 'getMore': return cursors.getMore(body);
+      case 'killCursors': return cursors.kill(body);
+      case 'count': case 'aggregate': case 'distinct': case 'listCollections': case 'listDatabases': case 'listIndexes':
+        return data.read(db, name, body);
+      case 'insert': case 'update': case 'delete': case 'findAndModify': case 'findandmodify':
+      case 'create': case 'drop': case 'dropDatabase':
+        data.write(db, name, body, respond);
+        return undefined;
+      default:
+        throw new CommandError(ErrorCodes.CommandNotFound, `no such command: '${name}'`);
+    }
+  }
+
+  private buildInfo(): Doc {
+    const full = fullVersionString(this.deps.version);
+    return {
+      version: full,
+      gitVersion: 'simulated',
+      versionArray: [...full.split('.').map(Number), 0],
+      bits: 64,
+      debug: false,
+      maxBsonObjectSize: maxBsonObjectSizeBytes,
+      storageEngines: ['wiredTiger'],
+      ok: 1,
+    };
+  }
+}

@@ -1,0 +1,54 @@
+/**
+ * Timers of one simulated mongod, guarded by an incarnation number: a crash or shutdown starts
+ * a new incarnation, which turns every timer of the previous one into a no-op without having
+ * to track (and cancel) them one by one.
+ */
+import type { Scheduler, TimerHandle } from '../kernel/scheduler.js';
+
+/** Read-only virtual time. */
+export interface Clock {
+  readonly nowMs: number;
+}
+
+export class IncarnationTimers {
+  private current = 0;
+
+  constructor(private readonly scheduler: Scheduler) {}
+
+  /** The running incarnation; callbacks that outlive a timer (RPC replies) compare against it. */
+  get incarnation(): number { return this.current; }
+
+  /** Starts a new incarnation (process start or stop). */
+  next(): void { this.current++; }
+
+  /** Runs `fn` after `delayMs` (negative means now) unless the process stopped meanwhile. */
+  after(delayMs: number, label: string, fn: () => void): void {
+    const incarnation = this.current;
+    this.scheduler.after(Math.max(0, delayMs), label, () => {
+      if (this.current === incarnation) fn();
+    });
+  }
+
+  /** Runs `fn` every `periodMs` (first run one period from now) until the process stops. */
+  every(periodMs: number, label: string, fn: () => void): void {
+    const incarnation = this.current;
+    const run = (): void => {
+      if (this.current !== incarnation) return;
+      fn();
+      this.scheduler.after(periodMs, label, run);
+    };
+    this.scheduler.after(periodMs, label, run);
+  }
+
+  /** Like `after` but cancellable (awaitable hello, oplog fetch waits); `delayMs` is used as given. */
+  afterCancellable(delayMs: number, label: string, fn: () => void): TimerHandle {
+    const incarnation = this.current;
+    return this.scheduler.after(delayMs, label, () => {
+      if (this.current === incarnation) fn();
+    });
+  }
+
+  cancel(handle: TimerHandle): void {
+    this.scheduler.cancel(handle);
+  }
+}
