@@ -4,6 +4,7 @@
  * settable topology description.
  */
 import { unknownServerDescription } from '../../core/sdam/index.js';
+import { topologyDescription } from '../support/descriptions.js';
 import type { ServerDescription, ServerType, TopologyDescription, TopologyType } from '../../core/sdam/types.js';
 import type { ClientRuntimeApi, RunOperation, RunResult, RuntimeEvent } from '../../client/runtime/api.js';
 import type { RuntimePorts, TimerHandle } from '../../client/runtime/ports.js';
@@ -56,19 +57,7 @@ export function server(address: string, type: ServerType, fields: Partial<Server
 }
 
 export function topologyOf(type: TopologyType, servers: readonly ServerDescription[]): TopologyDescription {
-  return {
-    type,
-    setName: null,
-    maxSetVersion: null,
-    maxElectionId: null,
-    servers: new Map(servers.map((s) => [s.address, s])),
-    stale: false,
-    compatible: true,
-    compatibilityError: null,
-    logicalSessionTimeoutMinutes: null,
-    heartbeatFrequencyMS: 10_000,
-    localThresholdMS: 15,
-  };
+  return topologyDescription(type, servers);
 }
 
 /** Ports good enough for the façade (it only reads the clock and the random source). */

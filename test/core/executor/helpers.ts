@@ -1,5 +1,6 @@
 /** Builders and a small driver for executor tests: descriptions, connections, a seeded random. */
 import { uniformInt } from 'pure-rand/distribution/uniformInt';
+import { serverDescription, topologyDescription } from '../../support/descriptions.js';
 import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
 import type { RandomSource } from '../../../core/random.js';
 import type { ServerDescription, ServerType, TopologyDescription, TopologyType } from '../../../core/sdam/types.js';
@@ -15,51 +16,19 @@ import type {
 } from '../../../core/executor/types.js';
 
 export function server(address: string, type: ServerType, fields: Partial<ServerDescription> = {}): ServerDescription {
-  return {
-    address,
+  return serverDescription(address, {
     type,
-    error: null,
     roundTripTime: type === 'Unknown' ? null : 5,
-    minRoundTripTime: null,
-    lastWriteDate: null,
-    opTime: null,
-    minWireVersion: 0,
     maxWireVersion: 21,
-    me: null,
-    hosts: [],
-    passives: [],
-    arbiters: [],
-    tags: {},
     setName: type.startsWith('RS') ? 'rs' : null,
-    electionId: null,
-    setVersion: null,
-    primary: null,
     lastUpdateTime: 0,
     logicalSessionTimeoutMinutes: type === 'Unknown' ? null : 30,
-    topologyVersion: null,
-    iscryptd: false,
-    serviceId: null,
-    maxBsonObjectSize: null,
-    maxMessageSizeBytes: null,
-    maxWriteBatchSize: null,
     ...fields,
-  };
+  });
 }
 
 export function topology(type: TopologyType, servers: readonly ServerDescription[]): TopologyDescription {
-  return {
-    type,
-    setName: type.startsWith('ReplicaSet') ? 'rs' : null,
-    maxSetVersion: null,
-    maxElectionId: null,
-    servers: new Map(servers.map((s) => [s.address, s])),
-    stale: false,
-    compatible: true,
-    compatibilityError: null,
-    logicalSessionTimeoutMinutes: 30,
-    heartbeatFrequencyMS: 10_000,
-    localThresholdMS: 15,
-  };
+  return topologyDescription(type, servers, { setName: type.startsWith('ReplicaSet') ? 'rs' : null, logicalSessionTimeoutMinutes: 30 });
 }
 
 export function seededRandom(seed: number): RandomSource {
