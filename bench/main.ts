@@ -34,6 +34,11 @@ export function formatRow(r: BenchResult): string {
 }
 
 async function cli(): Promise<number> {
+  // `npm run bench | head` closes stdout early: stop quietly instead of crashing on EPIPE.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(0);
+    throw err;
+  });
   const { values } = parseArgs({
     options: { json: { type: 'boolean', default: false }, quick: { type: 'boolean', default: false }, filter: { type: 'string' } },
     strict: true,

@@ -49,15 +49,29 @@ class ScheduledEvent implements TimerHandle {
   ) {}
 }
 
-/** Heap order: earlier time first, then earlier insertion (the id is the insertion sequence). */
-function before(a: ScheduledEvent, b: ScheduledEvent): boolean {
-  return a.timeMs < b.timeMs || (a.timeMs === b.timeMs && a.id < b.id);
-}
+/** Initial capacity of the heap's key arrays (they double when full). */
+const initialHeapCapacity = 64;
 
 export class Scheduler {
   private now = 0;
   private nextId = 1;
-  private readonly heap: ScheduledEvent[] = [];
+  /**
+   * The binary min-heap, in heap order: earlier time first, then earlier insertion (the id is
+   * the insertion sequence). It is kept as parallel typed arrays — each position's sort key
+   * (timeMs, id) and the slot of its event in `slots` — so sifting, the kernel's hottest loop,
+   * compares and moves plain numbers instead of loading fields from event objects and moving
+   * object pointers (each such store pays a GC write barrier). A queued event's timeMs and id
+   * never change while it is queued (`arm` refuses a queued timer), so the keys cannot go stale.
+   */
+  private heapSize = 0;
+  private heapTimes = new Float64Array(initialHeapCapacity);
+  private heapIds = new Float64Array(initialHeapCapacity);
+  private heapSlots = new Int32Array(initialHeapCapacity);
+  /** Queued events by slot (null when the slot is free); a queued event keeps its slot until popped. */
+  private readonly slots: Array<ScheduledEvent | null> = [];
+  /** Free slot numbers, a stack in [0, freeCount); its capacity is kept >= slots.length. */
+  private freeSlots = new Int32Array(initialHeapCapacity);
+  private freeCount = 0;
   private cancelledInHeap = 0;
   private sameTimeRun = 0;
   private eventsRunTotal = 0;
@@ -69,7 +83,7 @@ export class Scheduler {
 
   /** Events scheduled and neither run nor cancelled yet. */
   get pending(): number {
-    return this.heap.length - this.cancelledInHeap;
+    return this.heapSize - this.cancelledInHeap;
   }
 
   /** How many events have run since the scheduler was created (for benchmarks). */
@@ -146,7 +160,7 @@ export class Scheduler {
     this.cancelledInHeap++;
     if (
       this.cancelledInHeap > compactMinCancelled &&
-      this.cancelledInHeap > this.heap.length * compactCancelledFraction
+      this.cancelledInHeap > this.heapSize * compactCancelledFraction
     ) {
       this.compact();
     }
@@ -221,10 +235,10 @@ export class Scheduler {
   }
 
   private peekLive(): ScheduledEvent | undefined {
-    const heap = this.heap;
     for (;;) {
-      const top = heap[0];
-      if (top === undefined || top.state === statePending) return top;
+      if (this.heapSize === 0) return undefined;
+      const top = this.slots[this.heapSlots[0] as number] as ScheduledEvent;
+      if (top.state === statePending) return top;
       this.popTop();
       this.cancelledInHeap--;
     }
@@ -237,66 +251,137 @@ export class Scheduler {
   }
 
   private push(event: ScheduledEvent): void {
-    const heap = this.heap;
-    if (heap.length >= maxPendingEvents) {
+    const n = this.heapSize;
+    if (n >= maxPendingEvents) {
       throw new Error(`Scheduler: more than ${maxPendingEvents} events are queued (adding '${event.label}'); something schedules without bound`);
     }
+    if (n === this.heapTimes.length) this.growHeap();
+    let slot: number;
+    if (this.freeCount > 0) {
+      slot = this.freeSlots[--this.freeCount] as number;
+      this.slots[slot] = event;
+    } else {
+      slot = this.slots.length;
+      this.slots.push(event);
+      if (this.slots.length > this.freeSlots.length) this.growFreeSlots();
+    }
     event.inHeap = true;
-    let i = heap.length;
-    heap.push(event);
+    this.heapSize = n + 1;
+    const times = this.heapTimes;
+    const ids = this.heapIds;
+    const slots = this.heapSlots;
+    const t = event.timeMs;
+    const id = event.id;
+    let i = n;
     while (i > 0) {
       const parentIndex = (i - 1) >> 1;
-      const parent = heap[parentIndex] as ScheduledEvent;
-      if (!before(event, parent)) break;
-      heap[i] = parent;
+      const pt = times[parentIndex] as number;
+      const pid = ids[parentIndex] as number;
+      // Stop once the parent comes first (earlier time, or same time and earlier insertion).
+      if (t > pt || (t === pt && id >= pid)) break;
+      times[i] = pt;
+      ids[i] = pid;
+      slots[i] = slots[parentIndex] as number;
       i = parentIndex;
     }
-    heap[i] = event;
+    times[i] = t;
+    ids[i] = id;
+    slots[i] = slot;
   }
 
+  /** Removes the heap's top entry (live or cancelled) and frees its slot. */
   private popTop(): void {
-    const heap = this.heap;
-    (heap[0] as ScheduledEvent).inHeap = false;
-    const last = heap.pop() as ScheduledEvent;
-    if (heap.length === 0) return;
-    this.siftDown(last, 0);
+    const topSlot = this.heapSlots[0] as number;
+    (this.slots[topSlot] as ScheduledEvent).inHeap = false;
+    this.releaseSlot(topSlot);
+    const n = this.heapSize - 1;
+    this.heapSize = n;
+    if (n === 0) return;
+    // The last entry's keys and slot are still at position n.
+    this.siftDown(this.heapSlots[n] as number, this.heapTimes[n] as number, this.heapIds[n] as number, 0);
   }
 
-  private siftDown(event: ScheduledEvent, start: number): void {
-    const heap = this.heap;
-    const n = heap.length;
+  private releaseSlot(slot: number): void {
+    this.slots[slot] = null;
+    this.freeSlots[this.freeCount++] = slot;
+  }
+
+  /** Places the entry (slot, t, id) at position `start` or below, moving earlier children up. */
+  private siftDown(slot: number, t: number, id: number, start: number): void {
+    const times = this.heapTimes;
+    const ids = this.heapIds;
+    const slots = this.heapSlots;
+    const n = this.heapSize;
     let i = start;
     for (;;) {
       const left = 2 * i + 1;
       if (left >= n) break;
       const right = left + 1;
       let child = left;
-      let childEvent = heap[left] as ScheduledEvent;
+      let ct = times[left] as number;
+      let cid = ids[left] as number;
       if (right < n) {
-        const rightEvent = heap[right] as ScheduledEvent;
-        if (before(rightEvent, childEvent)) {
+        const rt = times[right] as number;
+        const rid = ids[right] as number;
+        if (rt < ct || (rt === ct && rid < cid)) {
           child = right;
-          childEvent = rightEvent;
+          ct = rt;
+          cid = rid;
         }
       }
-      if (!before(childEvent, event)) break;
-      heap[i] = childEvent;
+      // Stop unless the child comes strictly first.
+      if (!(ct < t || (ct === t && cid < id))) break;
+      times[i] = ct;
+      ids[i] = cid;
+      slots[i] = slots[child] as number;
       i = child;
     }
-    heap[i] = event;
+    times[i] = t;
+    ids[i] = id;
+    slots[i] = slot;
+  }
+
+  private growHeap(): void {
+    const capacity = this.heapTimes.length * 2;
+    const times = new Float64Array(capacity);
+    const ids = new Float64Array(capacity);
+    const slots = new Int32Array(capacity);
+    times.set(this.heapTimes);
+    ids.set(this.heapIds);
+    slots.set(this.heapSlots);
+    this.heapTimes = times;
+    this.heapIds = ids;
+    this.heapSlots = slots;
+  }
+
+  private growFreeSlots(): void {
+    const free = new Int32Array(this.freeSlots.length * 2);
+    free.set(this.freeSlots);
+    this.freeSlots = free;
   }
 
   /** Drops every cancelled event and restores the heap property (Floyd's bottom-up build). */
   private compact(): void {
-    const heap = this.heap;
+    const times = this.heapTimes;
+    const ids = this.heapIds;
+    const slots = this.heapSlots;
+    const n = this.heapSize;
     let w = 0;
-    for (let r = 0; r < heap.length; r++) {
-      const e = heap[r] as ScheduledEvent;
-      if (e.state === statePending) heap[w++] = e;
-      else e.inHeap = false;
+    for (let r = 0; r < n; r++) {
+      const slot = slots[r] as number;
+      const e = this.slots[slot] as ScheduledEvent;
+      if (e.state === statePending) {
+        times[w] = times[r] as number;
+        ids[w] = ids[r] as number;
+        slots[w] = slot;
+        w++;
+      } else {
+        e.inHeap = false;
+        this.releaseSlot(slot);
+      }
     }
-    heap.length = w;
+    this.heapSize = w;
     this.cancelledInHeap = 0;
-    for (let i = (w >> 1) - 1; i >= 0; i--) this.siftDown(heap[i] as ScheduledEvent, i);
+    for (let i = (w >> 1) - 1; i >= 0; i--) this.siftDown(slots[i] as number, times[i] as number, ids[i] as number, i);
   }
 }

@@ -14,6 +14,8 @@ export class CommitPoint {
   wallMs = 0;
   /** Oplog entries [0, index) are majority-committed (and were reported to the observer). */
   index = 0;
+  /** Scratch list of members' durable optimes for `advance` (reused: no allocation per call). */
+  private readonly positions: OpTime[] = [];
 
   constructor(private readonly host: string, private readonly observer: ReplicationObserver | undefined) {}
 
@@ -28,15 +30,28 @@ export class CommitPoint {
    * our term. Returns true when the commit point moved.
    */
   advance(config: ReplSetConfig, me: MemberConfig | undefined, durable: DurableState, peers: ReadonlyMap<string, PeerView>): boolean {
-    const positions: OpTime[] = [];
+    // Called on every durable-position change (the idle hot path): one reused array, and an
+    // insertion sort (newest first) instead of sort() with a comparator closure. Equal optimes
+    // are interchangeable here (only the candidate's value is used), so the order among them does not matter.
+    // Only `count` leading slots are meaningful; the array is never shrunk, so it is not reallocated.
+    const positions = this.positions;
+    let count = 0;
     if (me !== undefined && me.votes > 0) {
       const d = lastDurableEntry(durable);
-      positions.push(d === undefined ? nullOpTime : d);
+      positions[count++] = d === undefined ? nullOpTime : d;
     }
-    for (const peer of peers.values()) if (peer.member.votes > 0 && !peer.member.arbiterOnly) positions.push(peer.durable);
+    for (const peer of peers.values()) if (peer.member.votes > 0 && !peer.member.arbiterOnly) positions[count++] = peer.durable;
     const needed = writeMajorityCount(config);
-    if (positions.length < needed) return false;
-    positions.sort((a, b) => compareOpTime(b, a));
+    if (count < needed) return false;
+    for (let i = 1; i < count; i++) {
+      const item = positions[i] as OpTime;
+      let j = i - 1;
+      while (j >= 0 && compareOpTime(positions[j] as OpTime, item) < 0) {
+        positions[j + 1] = positions[j] as OpTime;
+        j--;
+      }
+      positions[j + 1] = item;
+    }
     const candidate = positions[needed - 1] as OpTime;
     // Only an entry of our own term commits (with it, everything before it): Raft's rule.
     if (candidate.t !== durable.term || compareOpTime(candidate, this.opTime) <= 0) return false;

@@ -150,7 +150,10 @@ export function votingMembers(config: ReplSetConfig): MemberConfig[] {
 
 /** Votes needed to win an election: a strict majority of the voting members. */
 export function majorityVoteCount(config: ReplSetConfig): number {
-  return Math.floor(votingMembers(config).length / 2) + 1;
+  // Counted in a loop, not via votingMembers(): this runs on every commit-point update and liveness check.
+  let voters = 0;
+  for (const m of config.members) if (m.votes > 0) voters++;
+  return Math.floor(voters / 2) + 1;
 }
 
 /**
@@ -158,6 +161,7 @@ export function majorityVoteCount(config: ReplSetConfig): number {
  * vote majority, capped by the number of voting data-bearing members (arbiters hold no data).
  */
 export function writeMajorityCount(config: ReplSetConfig): number {
-  const dataVoters = config.members.filter((m) => m.votes > 0 && !m.arbiterOnly).length;
+  let dataVoters = 0;
+  for (const m of config.members) if (m.votes > 0 && !m.arbiterOnly) dataVoters++;
   return Math.min(majorityVoteCount(config), dataVoters);
 }

@@ -16,10 +16,15 @@ export const maxPendingRequestsPerChannel = 10_000;
 export class RpcChannel {
   private socket: SimSocket | null = null;
   /**
-   * Requests awaiting replies, oldest first. A plain array: a channel rarely has more than a few
-   * outstanding requests, and a short scan beats a hash map on the heartbeat hot path.
+   * Requests awaiting replies, oldest first: slots [0, pendingLength) of three parallel arrays
+   * (id, callback, socket). A channel rarely has more than a few outstanding requests, so a
+   * short scan beats a hash map; parallel arrays with an explicit length (never shrunk, freed
+   * slots cleared) spare the heartbeat hot path an entry object and an array reallocation per request.
    */
-  private pending: Array<{ readonly id: number; readonly cb: ReplyCallback; readonly socket: SimSocket }> = [];
+  private pendingIds: number[] = [];
+  private pendingCbs: Array<ReplyCallback | null> = [];
+  private pendingSockets: Array<SimSocket | null> = [];
+  private pendingLength = 0;
   private nextRequestId = 1;
 
   constructor(
@@ -29,17 +34,35 @@ export class RpcChannel {
   ) {}
 
   get pendingCount(): number {
-    return this.pending.length;
+    return this.pendingLength;
   }
 
-  private take(requestId: number): { readonly cb: ReplyCallback } | undefined {
-    const list = this.pending;
-    for (let i = 0; i < list.length; i++) {
-      const entry = list[i] as { id: number; cb: ReplyCallback };
-      if (entry.id === requestId) {
-        list.splice(i, 1);
-        return entry;
-      }
+  /** Removes pending slot `index` (keeping the others in order) and returns its callback. */
+  private removeAt(index: number): ReplyCallback {
+    const ids = this.pendingIds;
+    const cbs = this.pendingCbs;
+    const sockets = this.pendingSockets;
+    const n = this.pendingLength;
+    const cb = cbs[index] as ReplyCallback;
+    for (let j = index + 1; j < n; j++) {
+      ids[j - 1] = ids[j] as number;
+      cbs[j - 1] = cbs[j] as ReplyCallback;
+      sockets[j - 1] = sockets[j] as SimSocket;
+    }
+    // Clear the freed slot so a settled request's callback and socket are not kept alive.
+    ids[n - 1] = 0;
+    cbs[n - 1] = null;
+    sockets[n - 1] = null;
+    this.pendingLength = n - 1;
+    return cb;
+  }
+
+  /** Removes the pending request `requestId` and returns its callback (undefined when it is not pending). */
+  private take(requestId: number): ReplyCallback | undefined {
+    const ids = this.pendingIds;
+    const n = this.pendingLength;
+    for (let i = 0; i < n; i++) {
+      if (ids[i] === requestId) return this.removeAt(i);
     }
     return undefined;
   }
@@ -48,11 +71,15 @@ export class RpcChannel {
   call(db: string, body: Readonly<Document>, callback: ReplyCallback): number {
     const socket = this.ensureSocket();
     const requestId = this.nextRequestId++;
-    if (this.pending.length >= maxPendingRequestsPerChannel) {
-      const oldest = this.pending.shift();
-      oldest?.cb(null, 'too many pending requests');
+    if (this.pendingLength >= maxPendingRequestsPerChannel) {
+      const oldest = this.removeAt(0);
+      oldest(null, 'too many pending requests');
     }
-    this.pending.push({ id: requestId, cb: callback, socket });
+    const n = this.pendingLength;
+    this.pendingIds[n] = requestId;
+    this.pendingCbs[n] = callback;
+    this.pendingSockets[n] = socket;
+    this.pendingLength = n + 1;
     socket.send(request(requestId, db, body));
     return requestId;
   }
@@ -70,12 +97,31 @@ export class RpcChannel {
     this.failAll(reason, null);
   }
 
-  /** Fails the requests sent on `socket` (all of them when null). */
+  /** Fails the requests sent on `socket` (all of them when null), oldest first. */
   private failAll(reason: string, socket: SimSocket | null): void {
-    if (this.pending.length === 0) return;
-    const failed = this.pending.filter((entry) => socket === null || entry.socket === socket);
-    this.pending = this.pending.filter((entry) => !(socket === null || entry.socket === socket));
-    for (const entry of failed) entry.cb(null, reason);
+    const n = this.pendingLength;
+    if (n === 0) return;
+    const failed: ReplyCallback[] = [];
+    const keptIds: number[] = [];
+    const keptCbs: Array<ReplyCallback | null> = [];
+    const keptSockets: Array<SimSocket | null> = [];
+    for (let i = 0; i < n; i++) {
+      const entrySocket = this.pendingSockets[i] as SimSocket;
+      const cb = this.pendingCbs[i] as ReplyCallback;
+      if (socket === null || entrySocket === socket) {
+        failed.push(cb);
+      } else {
+        keptIds.push(this.pendingIds[i] as number);
+        keptCbs.push(cb);
+        keptSockets.push(entrySocket);
+      }
+    }
+    // The survivors are in place before any callback runs (a callback may send a new request).
+    this.pendingIds = keptIds;
+    this.pendingCbs = keptCbs;
+    this.pendingSockets = keptSockets;
+    this.pendingLength = keptIds.length;
+    for (const cb of failed) cb(null, reason);
   }
 
   private ensureSocket(): SimSocket {
@@ -86,8 +132,8 @@ export class RpcChannel {
       const responseTo = message['responseTo'];
       if (typeof responseTo !== 'number') return;
       if (!isReply(message)) return;
-      const entry = this.take(responseTo);
-      if (entry !== undefined) entry.cb(message.body, null);
+      const cb = this.take(responseTo);
+      if (cb !== undefined) cb(message.body, null);
     });
     socket.onClose((reason) => {
       if (this.socket === socket) this.socket = null;

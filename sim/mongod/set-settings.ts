@@ -25,5 +25,8 @@ export function catchUpTimeoutMillis(config: ReplSetConfig | null): number {
 }
 
 export function memberOf(config: ReplSetConfig | null, host: string): MemberConfig | undefined {
-  return config?.members.find((m) => m.host === host);
+  if (config === null) return undefined;
+  // A plain loop rather than find() with a closure: this runs on every heartbeat reply and tick.
+  for (const m of config.members) if (m.host === host) return m;
+  return undefined;
 }

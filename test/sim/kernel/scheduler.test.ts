@@ -192,4 +192,61 @@ test('a reusable timer can be armed again after it fires, keeps FIFO order, and 
   assert.throws(() => s.arm(t, 1), /before the current virtual time/);
 });
 
+test('property: reusable timers and one-off events together run in (time, scheduling) order, through queue growth', () => {
+  const op = fc.oneof(
+    fc.record({ kind: fc.constant('at' as const), delay: fc.integer({ min: 0, max: 40 }), count: fc.integer({ min: 1, max: 60 }) }),
+    fc.record({ kind: fc.constant('arm' as const), pick: fc.nat(), delay: fc.integer({ min: 0, max: 40 }) }),
+    fc.record({ kind: fc.constant('cancel' as const), pick: fc.nat() }),
+    fc.record({ kind: fc.constant('run' as const), ms: fc.integer({ min: 0, max: 20 }) }),
+  );
+  fc.assert(
+    fc.property(fc.array(op, { maxLength: 400 }), (ops) => {
+      const s = new Scheduler();
+      // Every scheduling (an `at` or an `arm`) gets a sequence number; runs are logged by it.
+      const expected: Array<{ time: number; live: boolean }> = [];
+      const ran: number[] = [];
+      const handles: Array<{ handle: ReturnType<Scheduler['at']>; seq: number }> = [];
+      const timerCount = 8;
+      const timerSeq: number[] = new Array<number>(timerCount).fill(-1);
+      const timerFree: boolean[] = new Array<boolean>(timerCount).fill(true);
+      const timers = Array.from({ length: timerCount }, (_, k) => s.timer(`t${k}`, () => {
+        ran.push(timerSeq[k]!);
+        timerFree[k] = true;
+      }));
+      for (const o of ops) {
+        if (o.kind === 'at') {
+          for (let c = 0; c < o.count; c++) {
+            const seq = expected.length;
+            expected.push({ time: s.nowMs + o.delay, live: true });
+            handles.push({ handle: s.after(o.delay, 'e', () => ran.push(seq)), seq });
+          }
+        } else if (o.kind === 'arm') {
+          const k = o.pick % timerCount;
+          if (!timerFree[k]) continue;
+          const seq = expected.length;
+          expected.push({ time: s.nowMs + o.delay, live: true });
+          timerSeq[k] = seq;
+          timerFree[k] = false;
+          s.arm(timers[k]!, s.nowMs + o.delay);
+        } else if (o.kind === 'cancel' && handles.length > 0) {
+          const { handle, seq } = handles[o.pick % handles.length]!;
+          if (!ran.includes(seq)) expected[seq]!.live = false;
+          s.cancel(handle);
+        } else if (o.kind === 'run') {
+          s.runFor(o.ms);
+        }
+      }
+      while (s.step());
+      const live = expected.map((e, seq) => (e.live ? seq : -1)).filter((seq) => seq >= 0);
+      assert.equal([...ran].sort((a, b) => a - b), live);
+      for (let i = 1; i < ran.length; i++) {
+        const a = expected[ran[i - 1]!]!;
+        const b = expected[ran[i]!]!;
+        assert.ok(a.time < b.time || (a.time === b.time && ran[i - 1]! < ran[i]!), `order broken at ${i}`);
+      }
+    }),
+    { numRuns: 100 },
+  );
+});
+
 test.run();
