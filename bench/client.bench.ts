@@ -9,7 +9,7 @@ import { performance } from 'node:perf_hooks';
 import { defaultMeasureOptions, keep, type MeasureOptions } from './measure.js';
 import type { Benchmark, BenchOptions, BenchResult } from './types.js';
 import { MongoClient } from '../client/mongo-client.js';
-import { simPorts, settle } from '../sim/client-ports.js';
+import { simPorts, settle } from '../harness/index.js';
 import { ReplicaSetSim } from '../sim/mongod/replset.js';
 import { World } from '../sim/world.js';
 

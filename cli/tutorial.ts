@@ -10,8 +10,10 @@ import { MongoClient } from '../client/mongo-client.js';
 import type { Collection } from '../client/collection.js';
 import type { RuntimeEvent } from '../client/runtime/api.js';
 import type { ServerDescription, TopologyDescription } from '../core/sdam/types.js';
-import { simPorts, settle } from '../sim/client-ports.js';
-import { ReplicaSetSim, type MemberSpec } from '../sim/mongod/replset.js';
+import { simPorts } from '../harness/sim-ports.js';
+import { settle } from '../harness/settle.js';
+import { readyTutorialSet, setClientLatency, tutorialHosts, tutorialReplicaSet, tutorialWorld } from '../harness/tutorial-world.js';
+import type { ReplicaSetSim, MemberSpec } from '../sim/mongod/replset.js';
 import { MongosProcess } from '../sim/mongos/mongos.js';
 import { World } from '../sim/world.js';
 
@@ -216,22 +218,13 @@ async function readFrom(cast: Cast, who: NamedClient, coll: Collection, label: s
 }
 
 function newWorld(seed: number): World {
-  return new World({ seed, keepTraceLines: true });
+  return tutorialWorld(seed, { keepTraceLines: true });
 }
 
-const tutorialHosts = ['localhost:27017', 'localhost:27018', 'localhost:27019'] as const;
-
-function latency(world: World, client: string, server: string, oneWayMs: number, backMs = oneWayMs): void {
-  world.network.setLink(client, server, { latency: { kind: 'constant', ms: oneWayMs }, jitterMs: 0 }, false);
-  world.network.setLink(server, client, { latency: { kind: 'constant', ms: backMs }, jitterMs: 0 }, false);
-}
+const latency = setClientLatency;
 
 function readySet(world: World, members: readonly MemberSpec[]): ReplicaSetSim {
-  const rs = new ReplicaSetSim(world, { name: 'foo', members });
-  rs.initiate();
-  rs.waitForPrimary(waitLimitMs);
-  world.scheduler.runFor(3000);
-  return rs;
+  return readyTutorialSet(world, members, waitLimitMs).rs;
 }
 
 // ---- the tutorial --------------------------------------------------------------------------
@@ -239,7 +232,7 @@ function readySet(world: World, members: readonly MemberSpec[]): ReplicaSetSim {
 /** Items 1-5: one replica set through initiation, discovery, failover, rejoin and read preferences. */
 async function failoverStory(t: Timeline, seed: number): Promise<void> {
   const world = newWorld(seed);
-  const rs = new ReplicaSetSim(world, { name: 'foo', members: tutorialHosts.map((host) => ({ host })) });
+  const rs = tutorialReplicaSet(world);
   const cast = new Cast(t, world);
 
   t.section(1, 'Three mongods start uninitialized; a directConnection client runs replSetInitiate', world);

@@ -31,5 +31,3 @@ export { parseDuration, formatDuration } from './scenario/duration.js';
 export * from './mongod/index.js';
 export * from './mongos/index.js';
 export * from './lb/index.js';
-export { simPorts, settle, settleAll, defaultClientHost } from './client-ports.js';
-export type { SimPortsOptions, SimRuntimePorts } from './client-ports.js';

@@ -14,7 +14,7 @@ export interface ClientOsMetadata {
   readonly version?: string;
 }
 
-/** What the caller tells the runtime about its environment (the façade or net/ reads it; sim/ makes it up). */
+/** What the caller tells the runtime about its environment (the façade reads it; the simulator's ports make it up). */
 export interface ClientMetadataInput {
   /** `client.driver.version`; default the package version. */
   readonly driverVersion?: string;

@@ -1,7 +1,7 @@
 /**
- * The three ports through which the client runtime touches the world. `sim/` implements them
- * in virtual time (sim/client-ports.ts); `net/` will implement them with real sockets and
- * timers. The runtime itself reads no clock and starts no timer except through these.
+ * The three ports through which the client runtime touches the world. harness/sim-ports.ts
+ * implements them in the simulator's virtual time; a real-socket adapter implements them with
+ * sockets and timers. The runtime itself reads no clock and starts no timer except through these.
  */
 import type { RandomSource } from '../../core/random.js';
 

@@ -4,7 +4,7 @@
  *
  * It decides *when* the server is checked and *how* (a regular hello on a new or existing
  * connection, or an awaitable streaming hello), keeps the server's RTT statistics, and drives
- * the separate RTT monitor used while streaming. Whoever runs it (sim/ or net/) performs the
+ * the separate RTT monitor used while streaming. Whoever runs it (the client runtime) performs the
  * actions, feeds the outcomes back as inputs, and calls `stepMonitor` with `timerFired` at the
  * time of the last `wakeAt`. Times are milliseconds on the caller's clock.
  */

@@ -3,7 +3,7 @@
  * CMAP): `(state, input, now) → {state, actions, events}`.
  *
  * The pool decides which connection serves which checkOut, when connections are created,
- * and when they are closed; the runtime (sim/ or net/) performs the actions (handshakes,
+ * and when they are closed; the client runtime performs the actions (handshakes,
  * socket closes, handing connections to callers, timers) and reports outcomes back as inputs.
  * There is no background thread: its duties (populating minPoolSize, closing perished available
  * connections) are done eagerly in every step, with a wakeAt for the next idle expiry, so

@@ -3,15 +3,17 @@
  * world, a replica set named `foo` on localhost:27017-27019, MongoClients over simPorts, and
  * `run()` to await a façade promise in virtual time.
  */
-import { World } from '../../sim/world.js';
-import { ReplicaSetSim, type MemberSpec } from '../../sim/mongod/replset.js';
-import { simPorts, settle, type SimRuntimePorts } from '../../sim/client-ports.js';
+import type { World } from '../../sim/world.js';
+import type { ReplicaSetSim, MemberSpec } from '../../sim/mongod/replset.js';
+import { simPorts, type SimRuntimePorts } from '../../harness/sim-ports.js';
+import { settle } from '../../harness/settle.js';
+import { readyTutorialSet, tutorialHosts, tutorialMembers, tutorialReplicaSet, tutorialWorld } from '../../harness/tutorial-world.js';
 import { MongoClient } from '../../client/mongo-client.js';
 import type { MongoClientOptions } from '../../client/options.js';
 import type { Collection } from '../../client/collection.js';
 import type { RuntimeEvent } from '../../client/runtime/api.js';
 
-export const tutorialHosts = ['localhost:27017', 'localhost:27018', 'localhost:27019'] as const;
+export { tutorialHosts };
 /** Virtual time any single awaited step may take before the test fails. */
 export const stepLimitMs = 120_000;
 
@@ -21,20 +23,17 @@ export interface Tutorial {
   readonly clients: MongoClient[];
 }
 
-export function newWorld(seed: number, members: readonly MemberSpec[] = tutorialHosts.map((host) => ({ host }))): Tutorial {
-  const world = new World({ seed });
-  const rs = new ReplicaSetSim(world, { name: 'foo', members });
-  return { world, rs, clients: [] };
+export function newWorld(seed: number, members: readonly MemberSpec[] = tutorialMembers()): Tutorial {
+  const world = tutorialWorld(seed);
+  return { world, rs: tutorialReplicaSet(world, members), clients: [] };
 }
 
 /** An initiated set with a writable primary, members caught up. */
 export function readySet(seed: number, members?: readonly MemberSpec[]): Tutorial & { primary: string } {
-  const t = newWorld(seed, members);
-  t.rs.initiate();
-  const primary = t.rs.waitForPrimary(60_000);
+  const world = tutorialWorld(seed);
+  const { rs, primary } = readyTutorialSet(world, members);
   if (primary === null) throw new Error('no primary within 60 s');
-  t.world.scheduler.runFor(3000);
-  return { ...t, primary: t.rs.primary() ?? primary };
+  return { world, rs, clients: [], primary };
 }
 
 let clientCounter = 0;

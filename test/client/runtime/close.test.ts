@@ -4,7 +4,7 @@ import { MongoTopologyClosedError } from '../../../client/runtime/errors.js';
 import type { RunResult } from '../../../client/runtime/api.js';
 import { readySet, newRuntime, closeSync, runSync, insert, find, spyTransport, type SentCommand } from './helpers.js';
 import { ClientRuntime } from '../../../client/runtime/runtime.js';
-import { simPorts } from '../../../sim/client-ports.js';
+import { simPorts } from '../../../harness/sim-ports.js';
 
 test('close() leaves no runtime timer scheduled and no connection open', () => {
   const { world } = readySet(31);

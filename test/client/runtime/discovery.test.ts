@@ -51,7 +51,7 @@ test('an insert goes to the primary; a secondaryPreferred read to a secondary', 
 
 test('a seed list works like a connection string', async () => {
   const { world, primary } = readySet(3);
-  const { simPorts } = await import('../../../sim/client-ports.js');
+  const { simPorts } = await import('../../../harness/sim-ports.js');
   const { ClientRuntime } = await import('../../../client/runtime/runtime.js');
   const runtime = new ClientRuntime({ hosts: ['c:27017'], options: { replicaSet: 'rs0' } }, { ports: simPorts(world) });
   runtime.connect();

@@ -1,7 +1,7 @@
 /** Shared setup for the client runtime tests (not a test file itself). */
 import { World } from '../../../sim/world.js';
 import { ReplicaSetSim, type MemberSpec, type ReplicaSetOptions } from '../../../sim/mongod/replset.js';
-import { simPorts, type SimRuntimePorts } from '../../../sim/client-ports.js';
+import { simPorts, type SimRuntimePorts } from '../../../harness/sim-ports.js';
 import { ClientRuntime, type ClientRuntimeOptions } from '../../../client/runtime/runtime.js';
 import type { RunOperation, RunResult, RuntimeEvent } from '../../../client/runtime/api.js';
 

@@ -3,7 +3,7 @@ import * as assert from 'uvu/assert';
 import { readySet, spyTransport, type SentCommand } from './helpers.js';
 import { ClientRuntime } from '../../../client/runtime/runtime.js';
 import type { RuntimeEvent } from '../../../client/runtime/api.js';
-import { simPorts } from '../../../sim/client-ports.js';
+import { simPorts } from '../../../harness/sim-ports.js';
 
 function monitored(seed: number, uri: string, ms = 35_000) {
   const { world } = readySet(seed);

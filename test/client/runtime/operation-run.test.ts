@@ -9,7 +9,7 @@ import { MongoServerClosedError } from '../../../core/executor/pinned.js';
 import { readPreference } from '../../../core/selection/read-preference.js';
 import { ClientRuntime } from '../../../client/runtime/runtime.js';
 import type { RunResult, RuntimeEvent } from '../../../client/runtime/api.js';
-import { simPorts } from '../../../sim/client-ports.js';
+import { simPorts } from '../../../harness/sim-ports.js';
 import { MongosProcess } from '../../../sim/mongos/mongos.js';
 import { closeSync, find, insert, readySet, runSync, spyTransport, type Harness, type SentCommand } from './helpers.js';
 

@@ -4,7 +4,7 @@ import { MongoInvalidArgumentError, MongoServerSelectionError, MongoServerError,
 import { UUID } from 'bson';
 import { readySet, newRuntime, closeSync, runSync, insert, find, spyTransport, secondaryPreferred, type SentCommand } from './helpers.js';
 import { ClientRuntime } from '../../../client/runtime/runtime.js';
-import { simPorts } from '../../../sim/client-ports.js';
+import { simPorts } from '../../../harness/sim-ports.js';
 import { World } from '../../../sim/world.js';
 
 test('implicit sessions: a UUID lsid, reused after the operation; txnNumber grows per retryable write', () => {

@@ -1,6 +1,6 @@
 // The client runtime touches the world only through its ports (client/runtime/ports.ts): no
 // Node built-ins, timers, wall clock, ambient randomness, process or console. That is what
-// lets the same runtime run in virtual time (sim/) and over real sockets (net/).
+// lets the same runtime run in virtual time (harness/sim-ports.ts) and over any other transport that implements the ports.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as fs from 'node:fs';

@@ -5,7 +5,7 @@ import { MongosProcess } from '../../../sim/mongos/mongos.js';
 import { LoadBalancerSim } from '../../../sim/lb/load-balancer.js';
 import { readySet, newRuntime, closeSync, runSync, insert, find, spyTransport, secondaryPreferred, type SentCommand } from './helpers.js';
 import { ClientRuntime } from '../../../client/runtime/runtime.js';
-import { simPorts } from '../../../sim/client-ports.js';
+import { simPorts } from '../../../harness/sim-ports.js';
 
 test('load-balanced: no monitors, hello with loadBalanced: true, connections keep their serviceId', () => {
   const s = readySet(71);

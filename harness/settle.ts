@@ -2,7 +2,8 @@
  * Awaiting the async MongoClient façade in a simulated world: run the world's scheduler one
  * virtual instant at a time, draining the microtask queue in between, until a promise settles.
  * The simulation stays deterministic (virtual time only moves through the scheduler); the
- * macrotask hop used to drain microtasks is why this lives here and not in sim/.
+ * macrotask hop used to drain microtasks is why this is not in sim/ (which never touches real
+ * timers), and the World it drives is why it is not in client/.
  */
 import type { World } from '../sim/world.js';
 

@@ -2,15 +2,15 @@
  * The client runtime's ports (client/runtime/ports.ts) in virtual time: the clock is the
  * world's scheduler, the transport is the simulated network carrying sim/protocol.ts
  * request/reply messages, and the random source is the world's `client:<host>` stream.
- * (`settle`, re-exported here for convenience, lives in client/settle.ts.)
+ * This is glue between client/ and sim/, so it lives in harness/, which may import both.
  */
 import type { ClockPort, ConnectionHandlers, RuntimePorts, TimerHandle, TransportConnection, TransportPort } from '../client/runtime/ports.js';
-import type { TimerHandle as SchedulerTimer } from './kernel/scheduler.js';
-import type { SimSocket } from './network/network.js';
-import { isReply, request } from './protocol.js';
-import type { Document } from './protocol.js';
-import type { World } from './world.js';
-import type { SimRandom } from './kernel/random.js';
+import type { TimerHandle as SchedulerTimer } from '../sim/kernel/scheduler.js';
+import type { SimSocket } from '../sim/network/network.js';
+import { isReply, request } from '../sim/protocol.js';
+import type { Document } from '../sim/protocol.js';
+import type { World } from '../sim/world.js';
+import type { SimRandom } from '../sim/kernel/random.js';
 
 /** The host the client connects from when none is given (the network's link key). */
 export const defaultClientHost = 'client';
@@ -159,6 +159,3 @@ export function simPorts(world: World, options: SimPortsOptions = {}): SimRuntim
   };
 }
 
-// Awaiting a promise in virtual time needs a macrotask hop to drain microtasks, which the
-// simulator itself never does, so the helper lives with the async client layer.
-export { settle, settleAll, defaultSettleLimitMs, maxSettleInstants } from '../client/settle.js';

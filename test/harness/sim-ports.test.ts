@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { World } from '../../sim/world.js';
-import { simPorts, settle, settleAll } from '../../sim/client-ports.js';
+import { simPorts, settle, settleAll } from '../../harness/index.js';
 import { MongodProcess } from '../../sim/mongod/process.js';
 
 test('clock: virtual now, timers fire at their time, clearTimer cancels, past times fire at once', () => {

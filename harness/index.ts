@@ -1,0 +1,20 @@
+/**
+ * `mongosim/harness`: the glue that joins a client to the simulator — the client runtime's
+ * ports in virtual time (`simPorts`), awaiting a promise in virtual time (`settle`), and the
+ * tutorial's cluster builders. It is the one layer allowed to import both client/ and sim/.
+ */
+export { simPorts, defaultClientHost } from './sim-ports.js';
+export type { SimPortsOptions, SimRuntimePorts } from './sim-ports.js';
+export { settle, settleAll, defaultSettleLimitMs, maxSettleInstants } from './settle.js';
+export {
+  tutorialHosts,
+  tutorialSetName,
+  tutorialWorld,
+  tutorialMembers,
+  tutorialReplicaSet,
+  readyTutorialSet,
+  setClientLatency,
+  defaultPrimaryWaitMs,
+  settleAfterPrimaryMs,
+} from './tutorial-world.js';
+export type { TutorialWorldOptions } from './tutorial-world.js';
