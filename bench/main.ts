@@ -26,10 +26,17 @@ function formatNumber(n: number): string {
   return n >= 100 ? Math.round(n).toLocaleString('en-US') : n.toPrecision(3);
 }
 
+/** Whether a result with a goal meets it (figure: the ratio when there is a peer, else mongosim). */
+export function goalMet(r: BenchResult): boolean {
+  if (r.goal === undefined) return true;
+  const figure = r.ratio ?? r.mongosim;
+  return r.goalDirection === 'atMost' ? figure <= r.goal : figure >= r.goal;
+}
+
 export function formatRow(r: BenchResult): string {
   const peer = r.peer === null ? '' : `  peer ${formatNumber(r.peer)} ${r.unit}`;
   const ratio = r.ratio === null ? '' : `  ratio ${r.ratio.toFixed(2)}×`;
-  const goal = r.goal === undefined ? '' : (r.ratio ?? r.mongosim) >= r.goal ? `  (goal ${r.goal}×: met)` : `  (goal ${r.goal}×: NOT met)`;
+  const goal = r.goal === undefined ? '' : `  (goal ${r.goalDirection === 'atMost' ? '≤ ' : ''}${r.goal}${r.goalDirection === 'atMost' ? '' : '×'}: ${goalMet(r) ? 'met' : 'NOT met'})`;
   return `${r.name.padEnd(40)} ${formatNumber(r.mongosim)} ${r.unit}${peer}${ratio}${goal}`;
 }
 

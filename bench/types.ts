@@ -17,6 +17,8 @@ export interface BenchResult {
   readonly unit: string;
   /** The ratio the issue asks for, when there is one; the runner prints whether it was met. */
   readonly goal?: number;
+  /** How `goal` is met: the figure (ratio, else mongosim) at least the goal (default), or at most it (a cost). */
+  readonly goalDirection?: 'atLeast' | 'atMost';
 }
 
 export interface BenchOptions {

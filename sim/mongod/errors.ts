@@ -30,6 +30,7 @@ export const ErrorCodes = {
   UnsatisfiableWriteConcern: 100,
   NewReplicaSetConfigurationIncompatible: 103,
   NodeNotElectable: 104,
+  OplogStartMissing: 120,
   FailedToSatisfyReadPreference: 133,
   PrimarySteppedDown: 189,
   ExceededTimeLimit: 262,

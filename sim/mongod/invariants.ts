@@ -10,6 +10,7 @@
  * held by no other member.
  */
 import type { LossReason, ReplicationObserver } from './observer.js';
+import { CommittedLog } from './committed-log.js';
 import { type OplogEntry, formatOpTime } from './oplog.js';
 
 export interface LostWrite {
@@ -40,8 +41,11 @@ export class InvariantChecker implements ReplicationObserver {
   private readonly termByHost = new Map<string, number>();
   private readonly counterByProcess = new Map<string, number>();
   /** Committed timestamp → term of the committed entry. */
-  private readonly committedTs = new Map<number, number>();
-  private readonly lostKeys = new Set<string>();
+  private readonly committedTs = new CommittedLog();
+  /** `ts/t` of each write already counted as lost → its timestamp (for forgetting it past the horizon). */
+  private readonly lostKeys = new Map<string, number>();
+  /** Oldest oplog timestamp each member still holds (0 until it first trims its capped oplog). */
+  private readonly oldestTsByHost = new Map<string, number>();
   violationCount = 0;
   lostWriteCount = 0;
 
@@ -69,7 +73,13 @@ export class InvariantChecker implements ReplicationObserver {
     if (this.primaries.length < maxRecordedEvents) this.primaries.push({ atMs: this.now(), host, term });
   }
 
+  /** A member the checker has not heard of holds its whole oplog: nothing of it may be forgotten yet. */
+  private know(host: string): void {
+    if (!this.oldestTsByHost.has(host)) this.oldestTsByHost.set(host, 0);
+  }
+
   termChanged(host: string, from: number, to: number): void {
+    this.know(host);
     const last = this.termByHost.get(host) ?? from;
     if (to < last || to < from) this.violate('termNeverDecreases', `${host}: ${Math.max(last, from)} -> ${to}`);
     this.termByHost.set(host, to);
@@ -82,10 +92,10 @@ export class InvariantChecker implements ReplicationObserver {
   }
 
   committed(host: string, entries: readonly OplogEntry[]): void {
+    this.know(host);
     for (const e of entries) {
-      const t = this.committedTs.get(e.ts);
-      if (t === undefined) this.committedTs.set(e.ts, e.t);
-      else if (t !== e.t) this.violate('committedPrefixAgreement', `${host} committed ${formatOpTime(e)} but t${t} was committed at that timestamp`);
+      const t = this.committedTs.add(e.ts, e.t);
+      if (t !== e.t) this.violate('committedPrefixAgreement', `${host} committed ${formatOpTime(e)} but t${t} was committed at that timestamp`);
     }
   }
 
@@ -93,9 +103,29 @@ export class InvariantChecker implements ReplicationObserver {
    * Replicated entries are not checked here: a member may briefly fetch from a stale source and
    * roll back later. Agreement is checked when a member counts entries as committed (`committed`).
    */
-  applied(_host: string, _entries: readonly OplogEntry[]): void {}
+  applied(host: string, _entries: readonly OplogEntry[]): void {
+    this.know(host);
+  }
+
+  /**
+   * A member dropped the front of its capped oplog. Committed timestamps older than every
+   * member's oldest entry can never be reported lost or committed again, so they are forgotten:
+   * that keeps the checker's memory flat over long runs. Timestamps were recorded in commit
+   * order, which is timestamp order, so the oldest are at the front of the map.
+   */
+  trimmed(host: string, oldestTs: number): void {
+    this.oldestTsByHost.set(host, oldestTs);
+    let horizon = Number.POSITIVE_INFINITY;
+    for (const ts of this.oldestTsByHost.values()) if (ts < horizon) horizon = ts;
+    this.committedTs.forgetBefore(horizon);
+    for (const [key, ts] of this.lostKeys) {
+      if (ts >= horizon) break;
+      this.lostKeys.delete(key);
+    }
+  }
 
   lost(host: string, entries: readonly OplogEntry[], reason: LossReason): void {
+    this.know(host);
     for (const e of entries) {
       // A crash that drops a node's unjournaled tail loses nothing the set still holds elsewhere:
       // the node fetches it again. Only entries gone from every member are lost.
@@ -104,7 +134,7 @@ export class InvariantChecker implements ReplicationObserver {
       if (e.op === 'n') continue;
       const key = `${e.ts}/${e.t}`;
       if (this.lostKeys.has(key)) continue;
-      this.lostKeys.add(key);
+      this.lostKeys.set(key, e.ts);
       this.lostWriteCount++;
       if (this.lostWrites.length < maxRecordedEvents) {
         this.lostWrites.push({ atMs: this.now(), host, reason, op: e.op, ns: e.ns, opTime: formatOpTime(e), documentId: (e.o2 ?? e.o)['_id'] });

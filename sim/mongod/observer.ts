@@ -19,4 +19,9 @@ export interface ReplicationObserver {
   applied(host: string, entries: readonly OplogEntry[]): void;
   /** `host` removed `entries` from its oplog (rollback, or unjournaled entries lost in a crash). */
   lost(host: string, entries: readonly OplogEntry[], reason: LossReason): void;
+  /**
+   * `host` dropped the oldest entries of its capped oplog: its oldest entry is now at `oldestTs`
+   * (every dropped entry was majority-committed and journaled, so it can never be lost).
+   */
+  trimmed(host: string, oldestTs: number): void;
 }

@@ -9,7 +9,7 @@ import type { CommitPoint } from './commit-point.js';
 import type { DurableState } from './durable-state.js';
 import { CommandError, ErrorCodes } from './errors.js';
 import { MemberState } from './member-state.js';
-import { type OpTime, nullOpTime } from './oplog.js';
+import { type OpTime, formatOpTime, nullOpTime } from './oplog.js';
 import { opTimeField } from './optime-field.js';
 import type { Doc } from './query.js';
 import type { RoleState } from './role.js';
@@ -53,6 +53,13 @@ export class OplogServer {
     const limit = Math.min(Number(body['limit']) || oplogFetchBatchLimit, oplogFetchBatchLimit);
     const answer = (): boolean => {
       const oplog = durable.oplog;
+      const oldest = oplog.oldest();
+      if (oplog.first > 0 && oldest !== undefined && after.ts < oldest.ts) {
+        // Our capped oplog no longer reaches back to the fetcher's position: it is too stale to
+        // sync from us (mongod answers its fetcher with OplogStartMissing and it tries elsewhere).
+        respond({ ok: 0, code: ErrorCodes.OplogStartMissing, codeName: 'OplogStartMissing', errmsg: `our oplog starts at ${formatOpTime(oldest)}, after the requested ${formatOpTime(after)}`, ...this.metadata() });
+        return true;
+      }
       const index = after.t === nullOpTime.t && after.ts === nullOpTime.ts ? -1 : oplog.indexOf(after);
       if (index < 0 && !(after.t === nullOpTime.t && after.ts === nullOpTime.ts)) {
         // The fetcher's last optime is not in our oplog: one of us must roll back.

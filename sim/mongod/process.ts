@@ -47,7 +47,7 @@ import { Heartbeats } from './heartbeats.js';
 import { type CommonHelloFields, ghostHello, memberHello, simEpochMs, standaloneHello } from './hello.js';
 import { MemberState, stateName } from './member-state.js';
 import type { ReplicationObserver } from './observer.js';
-import { type OpTime, type OplogEntry, type Oplog, formatOpTime, nullOpTime } from './oplog.js';
+import { type OpTime, type OplogEntry, type Oplog, defaultMaxOplogEntries, formatOpTime, minOplogEntries, nullOpTime } from './oplog.js';
 import { OplogServer } from './oplog-server.js';
 import { OplogWriter } from './oplog-writer.js';
 import { type PeerView, newPeerView } from './peer-view.js';
@@ -87,6 +87,8 @@ export interface MongodOptions {
   /** Extra delay before a secondary applies a fetched batch (replication lag), ms. Default 0. */
   readonly replicationLagMs?: number;
   readonly observer?: ReplicationObserver;
+  /** Oplog entries held at most (the capped oplog's size, in entries). Default `defaultMaxOplogEntries`. */
+  readonly maxOplogEntries?: number;
 }
 
 export class MongodProcess {
@@ -94,6 +96,7 @@ export class MongodProcess {
   readonly replSet: string | undefined;
   readonly version: ServerVersion;
   readonly replicationLagMs: number;
+  readonly maxOplogEntries: number;
   readonly failPoints = new FailPoints();
   private readonly world: World;
   private readonly random: SimRandom;
@@ -109,7 +112,7 @@ export class MongodProcess {
   private tvCounter = 0;
   private nextConnectionId = 1;
   private readonly connections = new Set<ClientConnection>();
-  private storage = new Storage();
+  private storage = new Storage(() => this.stableCount());
   private readonly cursors = new CursorRegistry();
   private readonly peers = new Map<string, PeerView>();
   private objectIdCounter = 0;
@@ -139,8 +142,12 @@ export class MongodProcess {
     if (options.replicationLagMs !== undefined && !(options.replicationLagMs >= 0 && Number.isFinite(options.replicationLagMs))) {
       throw new RangeError(`MongodProcess: replicationLagMs ${options.replicationLagMs} must be a finite number >= 0`);
     }
+    if (options.maxOplogEntries !== undefined && !(Number.isInteger(options.maxOplogEntries) && options.maxOplogEntries >= minOplogEntries)) {
+      throw new RangeError(`MongodProcess: maxOplogEntries ${options.maxOplogEntries} must be an integer >= ${minOplogEntries}`);
+    }
     this.world = world;
     this.host = options.host;
+    this.maxOplogEntries = options.maxOplogEntries ?? defaultMaxOplogEntries;
     this.replSet = options.replSet;
     this.version = options.version ?? defaultServerVersion;
     this.replicationLagMs = options.replicationLagMs ?? 0;
@@ -273,6 +280,7 @@ export class MongodProcess {
     this.tvCounter = 0;
     this.nextConnectionId = 1;
     this.failPoints.reset();
+    // Data already equals the surviving oplog applied (a crash took back the lost tail).
     this.rebuildStorage();
     this.commitPoint.reset();
     const role = this.role;
@@ -306,6 +314,7 @@ export class MongodProcess {
     if (!this.running) return;
     this.world.trace.record('mongod.crash', this.host);
     const lost = this.durable.oplog.truncate(this.durable.durableCount);
+    this.commitPoint.truncated(this.durable.oplog, this.durable.durableCount);
     if (lost.length > 0) {
       this.world.trace.record('mongod.lost', `${this.host} crash n=${lost.length} from=${formatOpTime(lost[0] as OplogEntry)}`);
       this.observer?.lost(this.host, lost, 'crash');
@@ -353,6 +362,7 @@ export class MongodProcess {
   /** Every heartbeatIntervalMillis: heartbeats, the primary's liveness check, a secondary's fetcher kick. */
   private tick(): void {
     if (this.durable.config === null) return;
+    this.trimOplog();
     this.heartbeats.send();
     if (this.role.state === MemberState.PRIMARY) {
       this.elections.checkPrimaryLiveness(this.durable.config);
@@ -361,10 +371,35 @@ export class MongodProcess {
     }
   }
 
+  /**
+   * Brings the data back to "the oplog applied" after the oplog lost its tail (crash, rollback):
+   * takes back the lost entries through the storage's undo records. Replaying the whole oplog
+   * is the fallback, possible only while the oplog still holds its first entry.
+   */
   private rebuildStorage(): void {
-    this.storage = new Storage();
-    for (const entry of this.durable.oplog.entries) this.storage.apply(entry);
+    const oplog = this.durable.oplog;
+    if (!this.storage.revertTo(oplog.length) || this.storage.appliedCount !== oplog.length) {
+      if (oplog.first !== 0) {
+        throw new Error(`${this.host}: cannot take back oplog entries before ${this.storage.revertibleFrom} (they were majority-committed and journaled), and entries before ${oplog.first} are no longer held`);
+      }
+      this.storage = new Storage(() => this.stableCount());
+      for (const entry of oplog.entries) this.storage.apply(entry);
+    }
     this.cursors.clear();
+  }
+
+  /** Entries [0, stableCount) are majority-committed and journaled here: never taken back. */
+  private stableCount(): number {
+    return Math.min(this.commitPoint.index, this.durable.durableCount);
+  }
+
+  /** Drops the oldest entries of the capped oplog, never one that is not yet stable. */
+  private trimOplog(): void {
+    const oplog = this.durable.oplog;
+    if (oplog.length - oplog.first <= this.maxOplogEntries) return;
+    if (oplog.trimFront(this.maxOplogEntries, this.stableCount()) > 0) {
+      this.observer?.trimmed(this.host, (oplog.oldest() as OplogEntry).ts);
+    }
   }
 
   // =============================================================================================

@@ -31,6 +31,8 @@ export interface ReplicaSetOptions {
   readonly settings?: Readonly<Record<string, unknown>>;
   /** Host name the helper's admin client connects from. Default 'rs-admin'. */
   readonly adminHost?: string;
+  /** Each member's capped oplog size, in entries (MongodOptions.maxOplogEntries). */
+  readonly maxOplogEntries?: number;
 }
 
 /** How long `initiate()` and the admin helpers wait for a reply, virtual ms. */
@@ -68,6 +70,7 @@ export class ReplicaSetSim {
       replSet: this.name,
       ...(this.options.version !== undefined ? { version: this.options.version } : {}),
       ...(this.options.replicationLagMs !== undefined ? { replicationLagMs: this.options.replicationLagMs } : {}),
+      ...(this.options.maxOplogEntries !== undefined ? { maxOplogEntries: this.options.maxOplogEntries } : {}),
       observer: this.checker,
     });
     this.processes.set(host, p);

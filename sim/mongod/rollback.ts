@@ -40,7 +40,9 @@ export function startRollback(deps: RollbackDeps, source: PeerView): void {
   const oplog = deps.durable.oplog;
   const incarnation = timers.incarnation;
   const probe = (end: number): void => {
-    const start = Math.max(0, end - rollbackCommonPointBatch);
+    // Entries before oplog.first were dropped from the capped oplog; they were stable (committed
+    // and journaled), so the common point is never older than them.
+    const start = Math.max(oplog.first, end - rollbackCommonPointBatch);
     const opTimes: OpTime[] = [];
     for (let i = end - 1; i >= start; i--) {
       const e = oplog.at(i) as OplogEntry;
@@ -55,8 +57,18 @@ export function startRollback(deps: RollbackDeps, source: PeerView): void {
         return;
       }
       const index = Number(res['index']);
-      if (index < 0 && start > 0) {
+      if (index < 0 && start > oplog.first) {
         probe(start);
+        return;
+      }
+      if (index < 0 && oplog.first > 0) {
+        // No common point among the entries we still hold: real mongod cannot roll back either and
+        // needs a resync. Stay out of the way and try again later (the invariant checker reports
+        // any committed entry this would have cost).
+        deps.trace.record('rs.rollback.noCommonPoint', `${deps.host} oldest=${formatOpTime(oplog.oldest() as OplogEntry)} source=${source.member.host}`);
+        role.rollingBack = false;
+        transitions.setState(MemberState.RECOVERING, 'no common point with the sync source in the held oplog');
+        deps.replication.retryLater();
         return;
       }
       const keep = index < 0 ? 0 : end - index;
