@@ -7,6 +7,10 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import * as client from '../client/index.js';
+import * as rootEntry from '../index.js';
+import type { ClockPort, ConnectionHandlers, Document, RuntimePorts, TimerHandle, TransportConnection, TransportPort } from '../client/index.js';
+import type { ClientRuntime as RootClientRuntime, RuntimePorts as RootRuntimePorts, Document as RootDocument } from '../index.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -71,6 +75,47 @@ test('LICENSE is the Apache License 2.0 that package.json names', () => {
   const text = fs.readFileSync(path.join(root, 'LICENSE'), 'utf8');
   assert.match(text, /Apache License\s+Version 2\.0, January 2004/);
   assert.match(text, /TERMS AND CONDITIONS FOR USE, REPRODUCTION, AND DISTRIBUTION/);
+});
+
+test('a transport author gets the ports, ClientRuntime and Document from mongosim/client and mongosim', () => {
+  assert.is(client.ClientRuntime, rootEntry.ClientRuntime);
+  // A minimal adapter written only against the exported port types: a manual clock and a
+  // transport that refuses every connection (as a socket adapter reports ECONNREFUSED).
+  let nowMs = 0;
+  let nextId = 1;
+  const timers = new Map<number, { atMs: number; fn: () => void }>();
+  const clock: ClockPort = {
+    now: () => nowMs,
+    setTimer: (atMs: number, _label: string, fn: () => void): TimerHandle => {
+      const handle = { id: nextId++ };
+      timers.set(handle.id, { atMs, fn });
+      return handle;
+    },
+    clearTimer: (handle: TimerHandle) => void timers.delete(handle.id),
+  };
+  const transport: TransportPort = {
+    connect(address: string, handlers: ConnectionHandlers): TransportConnection {
+      const connection: TransportConnection = { id: nextId++, address, closed: false, send: (_id: number, _db: string, _body: Document) => undefined, close: () => undefined };
+      const refused = { id: nextId++ };
+      timers.set(refused.id, { atMs: nowMs, fn: () => handlers.onClose('refused') });
+      return connection;
+    },
+  };
+  const ports: RuntimePorts & RootRuntimePorts = { clock, transport, random: { int: (max: number) => Math.floor(max / 2) } };
+  const runtime: RootClientRuntime = new client.ClientRuntime('mongodb://nobody:27017/?serverSelectionTimeoutMS=1000', { ports });
+  let outcome: string | null = null;
+  const command: RootDocument = { ping: 1 };
+  runtime.run({ kind: 'command', databaseName: 'admin', command }, (result) => {
+    outcome = result.ok ? 'ok' : result.error.name;
+  });
+  for (let fired = 0; outcome === null && timers.size > 0 && fired < 1000; fired++) {
+    const [id, next] = [...timers.entries()].sort((a, b) => a[1].atMs - b[1].atMs)[0]!;
+    timers.delete(id);
+    nowMs = Math.max(nowMs, next.atMs);
+    next.fn();
+  }
+  assert.is(outcome, 'MongoServerSelectionError');
+  assert.ok(nowMs >= 1000, `the selection timed out at ${nowMs} ms`);
 });
 
 test.run();
