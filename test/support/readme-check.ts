@@ -3,8 +3,9 @@
  * README example that uses an API that does not exist (or uses it wrongly) fails a test.
  *
  * Each block becomes one module. `mongosim` and `mongosim/<part>` resolve (tsconfig `paths`) to
- * the repository's index.ts and <part>/index.ts, which are what dist/ and its .d.ts files are
- * built from. A block that is a fragment declares the free names it uses in a prelude: an HTML
+ * the built declarations, dist/index.d.ts and dist/<part>/index.d.ts: what a user of the package
+ * compiles against (npm test builds before it runs the tests; checking declarations instead of
+ * sources also halves the time). A block that is a fragment declares the free names it uses in a prelude: an HTML
  * comment directly above the fence, `<!-- prelude: declare const now: number; -->`, invisible
  * on the rendered page. The prelude only declares names; every call in the block still has to
  * type-check against the real API.
@@ -78,6 +79,7 @@ export interface CheckOptions {
 export function typeCheckBlocks(blocks: readonly CodeBlock[], options: CheckOptions): BlockProblem[] {
   if (blocks.length === 0) return [];
   const { root } = options;
+  if (!fs.existsSync(path.join(root, 'dist', 'index.d.ts'))) throw new Error(`no ${path.join(root, 'dist', 'index.d.ts')}: build first (npm run build)`);
   // Inside the repository so that node_modules (bson, @types/node) and package.json's
   // `"type": "module"` apply to the blocks as they do to a user's project.
   const cacheDir = path.join(root, '.cache');
@@ -103,7 +105,7 @@ export function typeCheckBlocks(blocks: readonly CodeBlock[], options: CheckOpti
         noUncheckedIndexedAccess: true,
         skipLibCheck: true,
         noEmit: true,
-        paths: { mongosim: [path.join(root, 'index.ts')], 'mongosim/*': [path.join(root, '*', 'index.ts')] },
+        paths: { mongosim: [path.join(root, 'dist', 'index.d.ts')], 'mongosim/*': [path.join(root, 'dist', '*', 'index.d.ts')] },
       },
       files: [...preludeLines.keys()],
     };
