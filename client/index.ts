@@ -36,3 +36,7 @@ export {
   MongoServerError,
 } from '../core/errors.js';
 export { MongoWriteConcernError } from '../core/executor/index.js';
+// What a transport author needs to run the client over their own clock and sockets.
+export { ClientRuntime, type ClientRuntimeOptions } from './runtime/index.js';
+export type { ClientRuntimeApi, RunOperation, RunResult, RuntimeEvent } from './runtime/index.js';
+export type { ClockPort, ConnectionHandlers, Document, RuntimePorts, TimerHandle, TransportConnection, TransportPort } from './runtime/index.js';

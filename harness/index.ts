@@ -1,7 +1,8 @@
 /**
  * `mongosim/harness`: the glue that joins a client to the simulator — the client runtime's
- * ports in virtual time (`simPorts`), awaiting a promise in virtual time (`settle`), and the
- * tutorial's cluster builders. It is the one layer allowed to import both client/ and sim/.
+ * ports in virtual time (`simPorts`, which by default advance virtual time by themselves while a
+ * client operation is pending: harness/world-driver.ts), awaiting a promise in virtual time
+ * (`settle`), and the tutorial's cluster builders. It is the one layer allowed to import both client/ and sim/.
  */
 export { simPorts, defaultClientHost } from './sim-ports.js';
 export type { SimPortsOptions, SimRuntimePorts } from './sim-ports.js';
@@ -18,3 +19,4 @@ export {
   settleAfterPrimaryMs,
 } from './tutorial-world.js';
 export type { TutorialWorldOptions } from './tutorial-world.js';
+export { worldDriver, WorldDriver, maxAutoAdvanceInstants, defaultStallGraceMs } from './world-driver.js';

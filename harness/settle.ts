@@ -6,6 +6,7 @@
  * timers), and the World it drives is why it is not in client/.
  */
 import type { World } from '../sim/world.js';
+import { runOneInstant, worldDriver } from './world-driver.js';
 
 /** How long `settle` runs the world before giving up, virtual ms (10 virtual minutes). */
 export const defaultSettleLimitMs = 600_000;
@@ -34,17 +35,23 @@ export async function settle<T>(world: World, promise: Promise<T>, limitMs: numb
   );
   const scheduler = world.scheduler;
   const deadlineMs = scheduler.nowMs + limitMs;
-  await flushMicrotasks();
-  for (let instants = 0; outcome === null && instants < maxSettleInstants; instants++) {
-    const next = scheduler.nextEventTimeMs;
-    if (next === undefined) break;
-    if (next > deadlineMs) {
-      scheduler.runFor(deadlineMs - scheduler.nowMs);
-      break;
-    }
-    // Every event of this instant (events they schedule for the same instant included).
-    while (scheduler.nextEventTimeMs === next) scheduler.step();
+  // While settle runs it alone drives the world; auto-advancing ports wait (harness/world-driver.ts).
+  const driver = worldDriver(world);
+  driver.settleStarted();
+  try {
     await flushMicrotasks();
+    for (let instants = 0; outcome === null && instants < maxSettleInstants; instants++) {
+      const next = scheduler.nextEventTimeMs;
+      if (next === undefined) break;
+      if (next > deadlineMs) {
+        scheduler.runFor(deadlineMs - scheduler.nowMs);
+        break;
+      }
+      runOneInstant(scheduler);
+      await flushMicrotasks();
+    }
+  } finally {
+    driver.settleEnded();
   }
   const result = outcome as { ok: true; value: T } | { ok: false; error: unknown } | null;
   if (result === null) {

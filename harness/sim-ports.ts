@@ -11,6 +11,7 @@ import { isReply, request } from '../sim/protocol.js';
 import type { Document } from '../sim/protocol.js';
 import type { World } from '../sim/world.js';
 import type { SimRandom } from '../sim/kernel/random.js';
+import { defaultStallGraceMs, worldDriver, type WorldDriver } from './world-driver.js';
 
 /** The host the client connects from when none is given (the network's link key). */
 export const defaultClientHost = 'client';
@@ -19,6 +20,17 @@ export const defaultClientHost = 'client';
 export interface SimPortsOptions {
   /** The client's host name on the simulated network. Default `client`. */
   readonly clientHost?: string;
+  /**
+   * Advance the world's virtual time by itself whenever this client has work pending, so a
+   * plain `await coll.insertOne(...)` works (harness/world-driver.ts). Default true: that is
+   * how driver-style code is written, and `settle` keeps working alongside it. False leaves
+   * every step of virtual time to the caller (settle, or the scheduler driven by hand, as a
+   * fuzzer does); an operation then left waiting with nothing driving the world is reported
+   * after `stallGraceMs` as an uncaught error instead of hanging.
+   */
+  readonly autoAdvance?: boolean;
+  /** With autoAdvance false: real ms pending work may wait with the world untouched. Default 1000. */
+  readonly stallGraceMs?: number;
 }
 
 /** RuntimePorts plus what tests need to prove nothing leaks after `close()`. */
@@ -31,12 +43,59 @@ export interface SimRuntimePorts extends RuntimePorts {
   pendingTimerLabels(): string[];
   /** Connections opened through the transport port and not yet closed (by either side). */
   openConnections(): number;
+  /**
+   * Client work is pending: a timer of an operation or of close() is armed, or a request that
+   * a caller awaits has no reply yet. This is what the auto-advancing driver waits on.
+   */
+  hasPendingWork(): boolean;
+}
+
+/**
+ * Timers a caller awaits, by the runtime's label: an operation waiting for a suitable server
+ * (`operation.<id>`, client/runtime/operation-run.ts) and close() waiting for endSessions
+ * (`close.endSessions`). Monitor and pool timers are background work: they never start a busy
+ * period, so an idle client leaves virtual time standing still.
+ */
+function awaitedTimer(label: string): boolean {
+  return label.startsWith('operation.') || label.startsWith('close.');
+}
+
+/**
+ * Requests a caller awaits: every one except a streaming monitor's awaitable hello (answered
+ * only when the server changes or after maxAwaitTimeMS: server-monitoring.md "Streaming
+ * protocol") and an unacknowledged write (w:0 gets no reply). A polling check or a handshake
+ * in flight counts: it is short and bounded by connectTimeoutMS, and a pool's handshake is what
+ * an operation checking out a new connection waits on.
+ */
+function awaitedRequest(body: Document): boolean {
+  if ('topologyVersion' in body && 'maxAwaitTimeMS' in body) return false;
+  const wc = body['writeConcern'];
+  return !(wc !== null && typeof wc === 'object' && (wc as Document)['w'] === 0);
+}
+
+/** Counts pending client work for one simPorts and tells the world's driver when some may start. */
+class PendingWork {
+  timers = 0;
+  requests = 0;
+
+  constructor(private readonly driver: WorldDriver) {}
+
+  get any(): boolean {
+    return this.timers > 0 || this.requests > 0;
+  }
+
+  poke(): void {
+    this.driver.poke();
+  }
 }
 
 class SimClock implements ClockPort {
   private readonly live = new Map<TimerHandle, string>();
 
-  constructor(private readonly world: World) {}
+  constructor(
+    private readonly world: World,
+    private readonly work: PendingWork,
+  ) {}
 
   now(): number {
     return this.world.scheduler.nowMs;
@@ -47,16 +106,25 @@ class SimClock implements ClockPort {
     // "at once if that is in the past": the scheduler refuses past times, so clamp to now.
     const due = Number.isFinite(atMs) ? Math.max(atMs, scheduler.nowMs) : Number.NaN;
     if (Number.isNaN(due)) throw new RangeError(`setTimer '${label}': atMs must be a finite number of ms, got ${String(atMs)}`);
+    const awaited = awaitedTimer(label);
     const handle: SchedulerTimer = scheduler.at(due, `client.${label}`, () => {
       this.live.delete(handle);
+      if (awaited) this.work.timers--;
       fn();
     });
     this.live.set(handle, label);
+    if (awaited) {
+      this.work.timers++;
+      this.work.poke();
+    }
     return handle;
   }
 
   clearTimer(handle: TimerHandle): void {
-    if (!this.live.delete(handle)) return;
+    const label = this.live.get(handle);
+    if (label === undefined) return;
+    this.live.delete(handle);
+    if (awaitedTimer(label)) this.work.timers--;
     this.world.scheduler.cancel(handle);
   }
 
@@ -71,16 +139,20 @@ class SimClock implements ClockPort {
 
 class SimConnection implements TransportConnection {
   private done = false;
+  /** requestIds sent on this connection that a caller awaits and that have no reply yet. */
+  private readonly awaited = new Set<number>();
 
   constructor(
     private readonly socket: SimSocket,
     readonly address: string,
     private readonly handlers: ConnectionHandlers,
     private readonly world: World,
+    private readonly work: PendingWork,
     private readonly onGone: (connection: SimConnection) => void,
   ) {
     socket.onMessage((message) => {
       if (this.done || !isReply(message)) return;
+      if (this.awaited.delete(message.responseTo)) this.work.requests--;
       handlers.onReply(message.responseTo, message.body as Document);
     });
     socket.onClose((reason) => this.gone(reason));
@@ -97,6 +169,11 @@ class SimConnection implements TransportConnection {
   send(requestId: number, db: string, body: Document): void {
     if (this.done) return;
     this.socket.send(request(requestId, db, body));
+    if (awaitedRequest(body) && !this.awaited.has(requestId)) {
+      this.awaited.add(requestId);
+      this.work.requests++;
+      this.work.poke();
+    }
   }
 
   /**
@@ -107,6 +184,7 @@ class SimConnection implements TransportConnection {
     if (this.done) return;
     this.socket.close();
     this.done = true;
+    this.forgetAwaited();
     this.onGone(this);
     this.world.scheduler.at(this.world.nowMs, 'client.connectionClosed', () => this.handlers.onClose('closed'));
   }
@@ -114,8 +192,15 @@ class SimConnection implements TransportConnection {
   private gone(reason: string): void {
     if (this.done) return;
     this.done = true;
+    this.forgetAwaited();
     this.onGone(this);
     this.handlers.onClose(reason);
+  }
+
+  /** A closed connection answers nothing more. */
+  private forgetAwaited(): void {
+    this.work.requests -= this.awaited.size;
+    this.awaited.clear();
   }
 }
 
@@ -125,11 +210,12 @@ class SimTransport implements TransportPort {
   constructor(
     private readonly world: World,
     private readonly clientHost: string,
+    private readonly work: PendingWork,
   ) {}
 
   connect(address: string, handlers: ConnectionHandlers): TransportConnection {
     const socket = this.world.network.connect(this.clientHost, address);
-    const connection = new SimConnection(socket, address, handlers, this.world, (c) => this.open.delete(c));
+    const connection = new SimConnection(socket, address, handlers, this.world, this.work, (c) => this.open.delete(c));
     this.open.add(connection);
     return connection;
   }
@@ -145,8 +231,17 @@ export function simPorts(world: World, options: SimPortsOptions = {}): SimRuntim
   if (typeof clientHost !== 'string' || clientHost.length === 0 || /[\s|,>=]/.test(clientHost)) {
     throw new TypeError(`simPorts: clientHost ${JSON.stringify(clientHost)} must be a non-empty host name without spaces or | , > =`);
   }
-  const clock = new SimClock(world);
-  const transport = new SimTransport(world, clientHost);
+  const autoAdvance = options.autoAdvance ?? true;
+  if (typeof autoAdvance !== 'boolean') throw new TypeError(`simPorts: autoAdvance must be true or false, got ${JSON.stringify(autoAdvance)}`);
+  const stallGraceMs = options.stallGraceMs ?? defaultStallGraceMs;
+  if (typeof stallGraceMs !== 'number' || !Number.isFinite(stallGraceMs) || stallGraceMs < 0) {
+    throw new RangeError(`simPorts: stallGraceMs must be a finite number of real ms >= 0, got ${String(stallGraceMs)}`);
+  }
+  const driver = worldDriver(world);
+  const work = new PendingWork(driver);
+  driver.addSource({ autoAdvance, stallGraceMs, hasPendingWork: () => work.any });
+  const clock = new SimClock(world, work);
+  const transport = new SimTransport(world, clientHost, work);
   const random = world.random(`client:${clientHost}`);
   return {
     clock,
@@ -156,6 +251,7 @@ export function simPorts(world: World, options: SimPortsOptions = {}): SimRuntim
     pendingTimers: () => clock.pending,
     pendingTimerLabels: () => clock.labels(),
     openConnections: () => transport.openCount,
+    hasPendingWork: () => work.any,
   };
 }
 
