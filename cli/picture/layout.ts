@@ -40,6 +40,7 @@ export function layoutPanel(panel: Panel, viewStartMs: number, viewEndMs: number
   const laneGap = 3;
   const minBandPx = 3;
   const opGapPx = 3;
+  const opColumnPx = 4;
   const minOpPx = 2;
   const singleOpPx = 8;
   const markGapPx = 10;
@@ -147,22 +148,49 @@ export function layoutPanel(panel: Panel, viewStartMs: number, viewEndMs: number
   const drawOps = (ops: readonly Operation[], top: number, h: number): void => {
     // Operations are grouped into runs whose bars overlap or nearly touch (a sweep over start
     // times keeping the furthest end), so drawn bars never overlap: a run of one operation wide
-    // enough to show its attempts is drawn with them; any other run is one aggregate bar.
-    let run: { x0: number; x1: number; n: number; failed: number; t0: number; t1: number; tips: string[]; first: Operation } | null = null;
+    // enough to show its attempts is drawn with them; any other run is an aggregate bar, cut
+    // into columns of `opColumnPx` by start time, each coloured by its own failure share
+    // (neighbouring columns of the same colour are one rect), so a long busy stretch still
+    // shows when its failures happened.
+    let run: { x0: number; x1: number; n: number; failed: number; t0: number; t1: number; first: Operation; columns: Map<number, { n: number; failed: number; t0: number; t1: number; tips: string[] }> } | null = null;
+    const classOf = (n: number, failed: number): string => (failed === 0 ? 'ok' : failed === n ? 'failed' : 'mixed');
     const flush = (): void => {
       if (run === null) return;
       const op = run.first;
-      if (run.n === 1 && op.count === 1 && run.x1 - run.x0 >= singleOpPx) drawSingle(op, run.x0, run.x1);
-      else {
-        const cls = run.failed === 0 ? 'ok' : run.failed === run.n ? 'failed' : 'mixed';
-        const w = Math.max(run.x1 - run.x0, minOpPx);
-        const tip = `${run.n} operation${run.n === 1 ? '' : 's'}, ${run.failed} failed, ${span(run.t0, run.t1)}\n${joinTips(run.tips, run.n)}`;
-        add('rect', { class: `op agg ${cls}`, x: r1(run.x0), y: top + 2, width: r1(w), height: h - 4 }, undefined, tip);
-        if (fits(String(run.n), w)) add('text', { class: 'op-label', x: r1(run.x0 + 3), y: top + h / 2 + 4 }, String(run.n), tip);
+      if (run.n === 1 && op.count === 1 && run.x1 - run.x0 >= singleOpPx) {
+        drawSingle(op, run.x0, run.x1);
+        run = null;
+        return;
+      }
+      const keys = [...run.columns.keys()].sort((a, b) => a - b);
+      let seg: { x0: number; cls: string; n: number; failed: number; t0: number; t1: number; tips: string[] } | null = null;
+      const end = (x1: number): void => {
+        if (seg === null) return;
+        const w = Math.max(x1 - seg.x0, minOpPx);
+        const tip = `${seg.n} operation${seg.n === 1 ? '' : 's'}, ${seg.failed} failed, ${span(seg.t0, seg.t1)}\n${joinTips(seg.tips, seg.n)}`;
+        add('rect', { class: `op agg ${seg.cls}`, x: r1(seg.x0), y: top + 2, width: r1(w), height: h - 4 }, undefined, tip);
+        seg = null;
+      };
+      keys.forEach((k, i) => {
+        const c = run!.columns.get(k)!;
+        const cls = classOf(c.n, c.failed);
+        const x0 = i === 0 ? run!.x0 : run!.x0 + k * opColumnPx;
+        if (seg !== null && seg.cls !== cls) end(x0);
+        if (seg === null) seg = { x0, cls, n: 0, failed: 0, t0: c.t0, t1: c.t1, tips: [] };
+        seg.n += c.n;
+        seg.failed += c.failed;
+        seg.t1 = Math.max(seg.t1, c.t1);
+        for (const t of c.tips) if (seg.tips.length < maxTipLines) seg.tips.push(t);
+      });
+      end(run.x1);
+      // The count goes over the columns, drawn after them.
+      if (fits(String(run.n), run.x1 - run.x0)) {
+        const total = `${run.n}${run.failed > 0 ? ` (${run.failed} failed)` : ''}`;
+        add('text', { class: 'op-label', x: r1(run.x0 + 3), y: top + h / 2 + 4 }, clipText(total, run.x1 - run.x0), `${run.n} operations, ${run.failed} failed, ${span(run.t0, run.t1)}`);
       }
       run = null;
     };
-    const drawSingle = (op: Operation, x0: number, x1: number): void => {
+  const drawSingle = (op: Operation, x0: number, x1: number): void => {
       const cls = op.failed === 0 ? 'ok' : 'failed';
       add('rect', { class: `op ${cls}`, x: r1(x0), y: top + 2, width: r1(x1 - x0), height: h - 4 }, undefined, op.tip);
       let prevEnd: number | null = null;
@@ -183,16 +211,24 @@ export function layoutPanel(panel: Panel, viewStartMs: number, viewEndMs: number
       const x1 = Math.max(X(op.endMs), x0 + minOpPx);
       // Narrow bars join a run they nearly touch; a bar wide enough to read joins only one it overlaps.
       const wide = x1 - x0 >= singleOpPx || (run !== null && run.n === 1 && run.x1 - run.x0 >= singleOpPx);
-      if (run !== null && (wide ? x0 < run.x1 - 1 : x0 <= run.x1 + opGapPx)) {
-        run.x1 = Math.max(run.x1, x1);
-        run.t1 = Math.max(run.t1, op.endMs);
-        run.n += op.count;
-        run.failed += op.failed;
-        if (run.tips.length < maxTipLines) run.tips.push(op.tip.split('\n')[0] as string);
-        continue;
+      if (run === null || !(wide ? x0 < run.x1 - 1 : x0 <= run.x1 + opGapPx)) {
+        flush();
+        run = { x0, x1, n: 0, failed: 0, t0: op.startMs, t1: op.endMs, first: op, columns: new Map() };
       }
-      flush();
-      run = { x0, x1, n: op.count, failed: op.failed, t0: op.startMs, t1: op.endMs, tips: [op.tip.split('\n')[0] as string], first: op };
+      run.x1 = Math.max(run.x1, x1);
+      run.t1 = Math.max(run.t1, op.endMs);
+      run.n += op.count;
+      run.failed += op.failed;
+      const k = Math.floor((x0 - run.x0) / opColumnPx);
+      let c = run.columns.get(k);
+      if (c === undefined) {
+        c = { n: 0, failed: 0, t0: op.startMs, t1: op.endMs, tips: [] };
+        run.columns.set(k, c);
+      }
+      c.n += op.count;
+      c.failed += op.failed;
+      c.t1 = Math.max(c.t1, op.endMs);
+      if (c.tips.length < maxTipLines) c.tips.push(op.tip.split('\n')[0] as string);
     }
     flush();
   };
@@ -212,28 +248,27 @@ export function layoutPanel(panel: Panel, viewStartMs: number, viewEndMs: number
   };
 
   const drawMarks = (marks: readonly Mark[], yc: number): void => {
-    let pend: { x: number; n: number; kind: string; label: string; tips: string[] } | null = null;
-    const flush = (): void => {
-      if (pend === null) return;
-      const tip = joinTips(pend.tips, pend.n);
-      add('path', { class: `mark m-${pend.kind}${pend.n > 1 ? ' cluster' : ''}`, d: markPath(pend.kind, pend.x, yc) }, undefined, tip);
-      const label = pend.n > 1 ? `×${pend.n}` : pend.label;
-      if (label.length > 0) add('text', { class: `mark-label m-${pend.kind}`, x: r1(pend.x + 7), y: yc - 3 }, label, tip);
-      pend = null;
-    };
+    const clusters: { x: number; n: number; kind: string; label: string; tips: string[] }[] = [];
     for (const m of marks) {
       if (m.atMs < v0 || m.atMs > v1) continue;
       const x = X(m.atMs);
-      if (pend !== null && x - pend.x <= markGapPx) {
-        pend.n += m.count;
-        if (severity.indexOf(m.kind) > severity.indexOf(pend.kind)) pend.kind = m.kind;
-        if (pend.tips.length < maxTipLines) pend.tips.push(m.tip);
+      const last = clusters[clusters.length - 1];
+      if (last !== undefined && x - last.x <= markGapPx) {
+        last.n += m.count;
+        if (severity.indexOf(m.kind) > severity.indexOf(last.kind)) last.kind = m.kind;
+        if (last.tips.length < maxTipLines) last.tips.push(m.tip);
         continue;
       }
-      flush();
-      pend = { x, n: m.count, kind: m.kind, label: m.label, tips: [m.tip] };
+      clusters.push({ x, n: m.count, kind: m.kind, label: m.label, tips: [m.tip] });
     }
-    flush();
+    clusters.forEach((c, i) => {
+      const tip = joinTips(c.tips, c.n);
+      add('path', { class: `mark m-${c.kind}${c.n > 1 ? ' cluster' : ''}`, d: markPath(c.kind, c.x, yc) }, undefined, tip);
+      // A label only where it fits before the next mark.
+      const label = c.n > 1 ? `×${c.n}` : c.label;
+      const room = (clusters[i + 1]?.x ?? plotX + plotW + padRight) - c.x - 8;
+      if (label.length > 0 && label.length * charPx <= room) add('text', { class: `mark-label m-${c.kind}`, x: r1(c.x + 7), y: yc - 3 }, label, tip);
+    });
   };
 
   panel.lanes.forEach((lane: Lane, i: number) => {

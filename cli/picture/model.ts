@@ -99,20 +99,28 @@ export interface RunPicture {
  */
 export const maxItemsPerList = 20_000;
 
-/** Merges neighbouring operations pairwise until at most `max` remain (`ops` sorted by start). */
-export function boundOperations(ops: readonly Operation[], max = maxItemsPerList): Operation[] {
-  let out = [...ops];
-  // Each pass halves the list, so at most log2(n / max) + 1 passes run.
+/**
+ * Merges neighbours pairwise until at most `max` items remain (`items` in time order). Each
+ * pass halves the list, so at most log2(n / max) + 1 passes run.
+ */
+function halveUntil<T>(items: readonly T[], max: number, merge: (a: T, b: T) => T): T[] {
+  if (!Number.isSafeInteger(max) || max < 1) throw new RangeError(`halveUntil: max ${max} must be a positive integer`);
+  let out = [...items];
   while (out.length > max) {
-    const next: Operation[] = [];
+    const next: T[] = [];
     for (let i = 0; i < out.length; i += 2) {
-      const a = out[i] as Operation;
+      const a = out[i] as T;
       const b = out[i + 1];
-      next.push(b === undefined ? a : mergeOperations(a, b));
+      next.push(b === undefined ? a : merge(a, b));
     }
     out = next;
   }
   return out;
+}
+
+/** Merges neighbouring operations pairwise until at most `max` remain (`ops` sorted by start). */
+export function boundOperations(ops: readonly Operation[], max = maxItemsPerList): Operation[] {
+  return halveUntil(ops, max, mergeOperations);
 }
 
 export function mergeOperations(a: Operation, b: Operation): Operation {
@@ -123,40 +131,19 @@ export function mergeOperations(a: Operation, b: Operation): Operation {
   return { startMs, endMs, count, failed, label: `${count} ops`, tip: `${count} operations, ${failed} failed`, attempts: [] };
 }
 
-/** Merges neighbouring marks pairwise until at most `max` remain (`marks` sorted by time). */
+const firstTipLine = (tip: string): string => tip.split('\n')[0] ?? '';
+
+/** Merges neighbouring marks pairwise until at most `max` remain (`marks` sorted by time); a merged mark keeps the more important kind. */
 export function boundMarks(marks: readonly Mark[], max = maxItemsPerList): Mark[] {
-  let out = [...marks];
-  while (out.length > max) {
-    const next: Mark[] = [];
-    for (let i = 0; i < out.length; i += 2) {
-      const a = out[i] as Mark;
-      const b = out[i + 1];
-      if (b === undefined) {
-        next.push(a);
-        continue;
-      }
-      const kind = markSeverity.indexOf(a.kind) >= markSeverity.indexOf(b.kind) ? a.kind : b.kind;
-      const count = a.count + b.count;
-      next.push({ atMs: a.atMs, kind, label: '', tip: `${count} events (${a.tip.split('\n')[0]} …)`, count });
-    }
-    out = next;
-  }
-  return out;
+  return halveUntil(marks, max, (a, b) => {
+    const count = a.count + b.count;
+    return { atMs: a.atMs, kind: markSeverity.indexOf(a.kind) >= markSeverity.indexOf(b.kind) ? a.kind : b.kind, label: '', tip: `${count} events (${firstTipLine(a.tip)} …)`, count };
+  });
 }
 
-/** Merges neighbouring bands pairwise until at most `max` remain; a merged band is `MIXED`. */
+/** Merges neighbouring bands pairwise until at most `max` remain; a merged band of two states is `MIXED`. */
 export function boundBands(bands: readonly Band[], max = maxItemsPerList): Band[] {
-  let out = [...bands];
-  while (out.length > max) {
-    const next: Band[] = [];
-    for (let i = 0; i < out.length; i += 2) {
-      const a = out[i] as Band;
-      const b = out[i + 1];
-      next.push(b === undefined ? a : { startMs: a.startMs, endMs: b.endMs, state: a.state === b.state ? a.state : 'MIXED', label: '', tip: `${a.tip.split('\n')[0]} … ${b.tip.split('\n')[0]}` });
-    }
-    out = next;
-  }
-  return out;
+  return halveUntil(bands, max, (a, b) => ({ startMs: a.startMs, endMs: b.endMs, state: a.state === b.state ? a.state : 'MIXED', label: '', tip: `${firstTipLine(a.tip)} … ${firstTipLine(b.tip)}` }));
 }
 
 /**

@@ -126,7 +126,7 @@ svg text { font-size: 11px; fill: var(--fg); }
 .attempt.ok { fill: #24995a; }
 .attempt.failed { fill: #d64545; }
 .retry-link { stroke: #8a5cd6; stroke-width: 2; stroke-dasharray: 3 2; }
-.op-label { font-size: 10.5px; pointer-events: none; }
+.op-label { font-size: 10.5px; pointer-events: none; paint-order: stroke; stroke: rgba(255, 255, 255, 0.75); stroke-width: 3px; stroke-linejoin: round; }
 .mark { stroke: #ffffff; stroke-width: 1; }
 .mark.cluster { stroke: #1d232b; }
 .m-election { fill: #e8b100; stroke: #6b5200; }

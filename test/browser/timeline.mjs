@@ -19,6 +19,8 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '.
 const artifacts = path.join(root, 'artifacts');
 const htmlFile = path.join(artifacts, 'tutorial-timeline.html');
 const screenshotFile = path.join(artifacts, 'tutorial-timeline.png');
+/** The same page zoomed in on item 5's reads (for a person to look at; not checked). */
+const zoomedScreenshotFile = path.join(artifacts, 'tutorial-timeline-zoomed.png');
 /** The whole browser session may take this long before it is stopped (ms of wall time). */
 const sessionLimitMs = 90_000;
 /** One DevTools command may take this long (ms). */
@@ -204,6 +206,8 @@ async function main() {
   const after = await state();
   check(after.view !== before.view, 'scrolling zooms the panel in time', `${before.view} → ${after.view}`);
   check(after.attempts > before.attempts, 'zoomed in, merged operations come apart into single ones with their attempts', `${JSON.stringify(before)} → ${JSON.stringify(after)}`);
+  const zoomedShot = await send('Page.captureScreenshot', { format: 'png', captureBeyondViewport: false });
+  fs.writeFileSync(zoomedScreenshotFile, Buffer.from(zoomedShot.data, 'base64'));
   await send('Input.dispatchMouseEvent', { type: 'mouseMoved', x: at.x, y: at.y });
   await send('Input.dispatchMouseEvent', { type: 'mousePressed', x: at.x, y: at.y, button: 'left', clickCount: 1 });
   await send('Input.dispatchMouseEvent', { type: 'mouseMoved', x: at.x + 200, y: at.y, button: 'left', buttons: 1 });

@@ -9,24 +9,12 @@ import { ScenarioPictureRecorder } from '../../../cli/picture/from-scenario.js';
 import type { Lane } from '../../../cli/picture/model.js';
 import { parseScenario } from '../../../sim/scenario/parse.js';
 import { runScenario } from '../../../sim/scenario/runner.js';
+import { captureOutput } from '../../support/capture-output.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'mongosim-run-picture-'));
 const fixture = (name: string): string => join('fixtures', 'scenarios', name);
 
-async function capture(argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const writeOut = process.stdout.write.bind(process.stdout);
-  const writeErr = process.stderr.write.bind(process.stderr);
-  process.stdout.write = ((chunk: string) => ((out += chunk), true)) as typeof process.stdout.write;
-  process.stderr.write = ((chunk: string) => ((err += chunk), true)) as typeof process.stderr.write;
-  try {
-    return { code: await runScenarioCommand(argv), out, err };
-  } finally {
-    process.stdout.write = writeOut;
-    process.stderr.write = writeErr;
-  }
-}
+const capture = (argv: string[]): Promise<{ code: number; out: string; err: string }> => captureOutput(() => runScenarioCommand(argv));
 
 const laneById = (lanes: readonly Lane[], id: string): Lane => {
   const lane = lanes.find((l) => l.id === id);

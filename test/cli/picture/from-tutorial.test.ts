@@ -8,6 +8,7 @@ import { runTutorial, type TutorialResult } from '../../../cli/tutorial.js';
 import { tutorialCommand } from '../../../cli/tutorial-command.js';
 import { tutorialPicture } from '../../../cli/picture/from-tutorial.js';
 import type { Lane } from '../../../cli/picture/model.js';
+import { captureOutput } from '../../support/capture-output.js';
 
 let result: TutorialResult;
 const dir = mkdtempSync(join(tmpdir(), 'mongosim-picture-'));
@@ -15,21 +16,6 @@ const dir = mkdtempSync(join(tmpdir(), 'mongosim-picture-'));
 test.before(async () => {
   result = await runTutorial(1);
 });
-
-async function captureErr(run: () => Promise<number>): Promise<{ code: number; err: string; out: string }> {
-  let err = '';
-  let out = '';
-  const writeErr = process.stderr.write.bind(process.stderr);
-  const writeOut = process.stdout.write.bind(process.stdout);
-  process.stderr.write = ((chunk: string) => ((err += chunk), true)) as typeof process.stderr.write;
-  process.stdout.write = ((chunk: string) => ((out += chunk), true)) as typeof process.stdout.write;
-  try {
-    return { code: await run(), err, out };
-  } finally {
-    process.stderr.write = writeErr;
-    process.stdout.write = writeOut;
-  }
-}
 
 const laneById = (lanes: readonly Lane[], id: string): Lane => {
   const lane = lanes.find((l) => l.id === id);
@@ -97,11 +83,11 @@ test('mongosim --html FILE writes the page and still prints the timeline; an unw
   const html = readFileSync(file, 'utf8');
   assert.match(html, /^<!doctype html>/);
   assert.match(html, /data-lane="client:app"/);
-  const bad = await captureErr(() => tutorialCommand(['--html', join(dir, 'missing-dir', 'x.html')], () => undefined));
+  const bad = await captureOutput(() => tutorialCommand(['--html', join(dir, 'missing-dir', 'x.html')], () => undefined));
   assert.is(bad.code, 2);
   assert.is(bad.err.trim().split('\n').length, 1);
   assert.match(bad.err, /^mongosim: cannot write --html .*missing-dir.*x\.html: ENOENT\n$/);
-  const empty = await captureErr(() => tutorialCommand(['--html', ''], () => undefined));
+  const empty = await captureOutput(() => tutorialCommand(['--html', ''], () => undefined));
   assert.is(empty.code, 2);
   assert.match(empty.err, /--html needs a file name/);
 });
