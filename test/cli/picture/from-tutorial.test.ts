@@ -82,6 +82,9 @@ test('mongosim --html FILE writes the page and still prints the timeline; an unw
   assert.match(lines.join('\n'), /All \d+ checks held\./);
   const html = readFileSync(file, 'utf8');
   assert.match(html, /^<!doctype html>/);
+  const again = join(dir, 'again.html');
+  assert.is(await tutorialCommand(['--seed', '1', '--html', again], () => undefined), 0);
+  assert.ok(readFileSync(again, 'utf8') === html, 'the same seed writes the same page, byte for byte');
   assert.match(html, /data-lane="client:app"/);
   const bad = await captureOutput(() => tutorialCommand(['--html', join(dir, 'missing-dir', 'x.html')], () => undefined));
   assert.is(bad.code, 2);
