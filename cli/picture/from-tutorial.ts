@@ -17,7 +17,7 @@ function firstLine(text: string): string {
 
 interface LaneDraft {
   readonly id: string;
-  kind: Lane['kind'];
+  readonly kind: Lane['kind'];
   readonly label: string;
   readonly changes: { atMs: number; state: string; label: string; tip: string }[];
   readonly ops: Operation[];
@@ -67,7 +67,7 @@ function panelOf(title: string, entries: readonly TimelineEntry[]): Panel {
   const views = new Map<string, ClientView>();
   const guides: Panel['guides'][number][] = [];
   const started = new Set<string>();
-  const checks = draft(new Map(), 'checks', 'events', 'checks');
+  const checks: LaneDraft = { id: 'checks', kind: 'events', label: 'checks', changes: [], ops: [], marks: [] };
   let endMs = 0;
   for (const e of entries) endMs = Math.max(endMs, e.atMs);
   const startMs = entries[0]?.atMs ?? 0;
