@@ -16,7 +16,7 @@ const USAGE = `Usage: mongosim [command] [options]
 
 Commands:
   (none)      the main job: the high-availability tutorial on the simulator
-              (mongosim [--seed N] [--json])
+              (mongosim [--seed N] [--json] [--html FILE])
   spec        run the official specification suites (mongosim spec --help)
   run FILE    run a simulator scenario (mongosim run --help)
   help        show this help

@@ -16,8 +16,11 @@ import { parseScenario, ScenarioError } from '../sim/scenario/parse.js';
 import { runScenario } from '../sim/scenario/runner.js';
 import type { ScenarioResult } from '../sim/scenario/runner.js';
 import type { Scenario } from '../sim/scenario/schema.js';
+import { openPictureFile, PictureFileError, writePictureFile, type PictureFile } from './picture/file.js';
+import { ScenarioPictureRecorder } from './picture/from-scenario.js';
+import { renderPicture } from './picture/render.js';
 
-export const RUN_USAGE = `Usage: mongosim run FILE.yml [--seed N] [--json] [--trace FILE] [--check]
+export const RUN_USAGE = `Usage: mongosim run FILE.yml [--seed N] [--json] [--trace FILE] [--check] [--html FILE]
 
 Runs a simulator scenario (schema: fixtures/scenarios/README.md) in virtual time.
   --seed N       the world's seed (default: the scenario's "seed", else 1)
@@ -25,6 +28,8 @@ Runs a simulator scenario (schema: fixtures/scenarios/README.md) in virtual time
                  primaries [{atMs, host, term}], elections, lostWrites, violations
   --trace FILE   write the full trace (one line per event) to FILE
   --check        determinism self-check: run twice, compare traces, name the first difference
+  --html FILE    also write the run as a picture: one self-contained HTML page (a lane per
+                 member, mongos and the workload client; zoom, pan and hover; no network)
 Exit status: 0 ok, 1 invariant violations (or a failed --check), 2 bad arguments or scenario.`;
 
 /** The scenario file may not be larger than this (a scenario is a page of YAML, not a data set). */
@@ -39,6 +44,7 @@ interface RunArgs {
   readonly traceFile: string | undefined;
   readonly check: boolean;
   readonly help: boolean;
+  readonly html?: string | undefined;
 }
 
 function parseRunArgs(argv: string[]): RunArgs {
@@ -53,6 +59,7 @@ function parseRunArgs(argv: string[]): RunArgs {
         json: { type: 'boolean', default: false },
         trace: { type: 'string' },
         check: { type: 'boolean', default: false },
+        html: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -79,6 +86,7 @@ function parseRunArgs(argv: string[]): RunArgs {
     traceFile: values.trace,
     check: values.check === true,
     help: false,
+    html: values.html,
   };
 }
 
@@ -116,10 +124,21 @@ export async function runScenarioCommand(argv: string[]): Promise<number> {
     throw error;
   }
 
+  let htmlFile: PictureFile | undefined;
+  try {
+    htmlFile = args.html === undefined ? undefined : openPictureFile(args.html);
+  } catch (error) {
+    if (!(error instanceof PictureFileError)) throw error;
+    err(`mongosim run: ${error.message}`);
+    return 2;
+  }
+  const recorder = htmlFile === undefined ? undefined : new ScenarioPictureRecorder(scenario);
+
   const keepTraceLines = args.traceFile !== undefined || args.check;
   const started = performance.now();
-  const result = runScenario(scenario, { ...(args.seed === undefined ? {} : { seed: args.seed }), keepTraceLines });
+  const result = runScenario(scenario, { ...(args.seed === undefined ? {} : { seed: args.seed }), keepTraceLines, ...(recorder === undefined ? {} : { observer: recorder.observer }) });
   const wallMs = performance.now() - started;
+  if (htmlFile !== undefined && recorder !== undefined) writePictureFile(htmlFile, renderPicture(recorder.picture(args.file, result)));
 
   let determinism: { identical: boolean; message: string } | undefined;
   if (args.check) {

@@ -10,7 +10,7 @@
 import { World } from '../world.js';
 import type { LinkSettings } from '../network/network.js';
 import { ReplicaSetSim } from '../mongod/replset.js';
-import { SimClient } from '../mongod/client.js';
+import { SimClient, type CommandOutcome } from '../mongod/client.js';
 import { MongosProcess } from '../mongos/mongos.js';
 import type { LostWrite, Violation } from '../mongod/invariants.js';
 import type { Document } from '../protocol.js';
@@ -32,6 +32,26 @@ export interface ScenarioRunOptions {
   readonly seed?: number;
   /** Keep every trace line (for --trace and the determinism check). */
   readonly keepTraceLines?: boolean;
+  /** Watches the run as it happens (for a picture of it); observing never changes the run. */
+  readonly observer?: ScenarioObserver;
+}
+
+/** One workload insert, from send to reply (or to giving up on it). */
+export interface WorkloadWrite {
+  readonly startMs: number;
+  readonly endMs: number;
+  /** The member or mongos it was sent to. */
+  readonly host: string;
+  readonly ok: boolean;
+  /** Why it failed (an error reply, a write concern error, or no reply); absent when ok. */
+  readonly error?: string;
+}
+
+export interface ScenarioObserver {
+  /** Called with the new world before anything runs in it (e.g. to `trace.observe` it). */
+  readonly world?: (world: World) => void;
+  /** Called when a workload write completes. */
+  readonly write?: (write: WorkloadWrite) => void;
 }
 
 export interface PrimaryChange {
@@ -78,7 +98,8 @@ export interface ScenarioResult {
 export function runScenario(scenario: Scenario, options: ScenarioRunOptions = {}): ScenarioResult {
   const seed = options.seed ?? scenario.seed;
   const world = new World({ seed, keepTraceLines: options.keepTraceLines === true });
-  const run = new ScenarioRun(world, scenario);
+  options.observer?.world?.(world);
+  const run = new ScenarioRun(world, scenario, options.observer?.write);
   run.start();
   world.scheduler.runFor(scenario.durationMs);
   return run.result(seed);
@@ -95,6 +116,7 @@ class ScenarioRun {
   constructor(
     private readonly world: World,
     private readonly scenario: Scenario,
+    private readonly onWrite: ((write: WorkloadWrite) => void) | undefined = undefined,
   ) {
     const net = scenario.network;
     const base = linkSettings(net);
@@ -332,15 +354,32 @@ class ScenarioRun {
     const id = this.nextDocumentId++;
     const writeConcern: Document = { w, wtimeout: workloadWriteTimeoutMs, ...(j === undefined ? {} : { j }) };
     const body: Document = { insert: workloadCollection, documents: [{ _id: id }], writeConcern };
+    const startMs = this.world.nowMs;
     this.client.command(primary, workloadDb, body, (outcome) => {
       const reply = outcome.ok ? outcome.reply : null;
-      if (reply !== null && reply['ok'] === 1 && reply['writeConcernError'] === undefined && reply['writeErrors'] === undefined) {
+      const ok = reply !== null && reply['ok'] === 1 && reply['writeConcernError'] === undefined && reply['writeErrors'] === undefined;
+      if (ok) {
         this.writes.acknowledged++;
       } else {
         this.writes.failed++;
       }
+      if (this.onWrite !== undefined) {
+        const endMs = this.world.nowMs;
+        this.onWrite(ok ? { startMs, endMs, host: primary, ok } : { startMs, endMs, host: primary, ok, error: describeWriteFailure(outcome) });
+      }
     });
   }
+}
+
+/** Why a workload write did not succeed, in one line, for the observer. */
+function describeWriteFailure(outcome: CommandOutcome): string {
+  if (!outcome.ok) return `network error: ${outcome.networkError}`;
+  const reply = outcome.reply;
+  const wce = reply['writeConcernError'] as Document | undefined;
+  if (wce !== undefined) return `writeConcernError ${String(wce['codeName'] ?? wce['code'])}: ${String(wce['errmsg'] ?? '')}`;
+  const writeErrors = reply['writeErrors'] as Document[] | undefined;
+  if (writeErrors !== undefined && writeErrors.length > 0) return `writeError ${String(writeErrors[0]?.['code'])}: ${String(writeErrors[0]?.['errmsg'] ?? '')}`;
+  return `${String(reply['codeName'] ?? reply['code'] ?? 'error')}: ${String(reply['errmsg'] ?? '')}`;
 }
 
 function linkSettings(spec: {
