@@ -171,12 +171,14 @@ function tagsOf(reply: Reply, previous: Readonly<Record<string, string>> | undef
   const keys = Object.keys(value);
   if (keys.length === 0) return emptyTags;
   if (keys.length > maxTagsPerServer) throw new HelloFieldError('tags', `has ${keys.length} entries, more than the limit of ${maxTagsPerServer}`);
-  const out: Record<string, string> = {};
+  const entries: [string, string][] = [];
   for (const key of keys) {
     const tag = (value as Record<string, unknown>)[key];
     if (typeof tag !== 'string') throw new HelloFieldError(`tags.${key}`, `must be a string, got ${describeType(tag)}`);
-    out[key] = tag;
+    entries.push([key, tag]);
   }
+  // fromEntries defines own properties: a "__proto__" tag stays a tag instead of being dropped.
+  const out: Record<string, string> = Object.fromEntries(entries);
   if (previous !== undefined && sameTags(out, previous)) return previous;
   return Object.freeze(out);
 }

@@ -173,4 +173,15 @@ test('unchanged host lists, tags and topologyVersion are shared with the previou
   assert.is(p3.electionId, '000000000000000000000008');
 });
 
+// Issue 9: `out[key] = tag` dropped a "__proto__" tag, so the server looked untagged.
+test('hello tags named __proto__ or constructor are kept as ordinary tags', () => {
+  const tags = JSON.parse('{"__proto__": "x", "constructor": "y", "dc": "ny"}') as Record<string, string>;
+  const sd = parse({ ok: 1, setName: 'rs', secondary: true, tags });
+  assert.is(sd.error, null);
+  assert.equal(Object.keys(sd.tags).sort(), ['__proto__', 'constructor', 'dc']);
+  assert.ok(Object.hasOwn(sd.tags, '__proto__') && sd.tags['__proto__'] === 'x');
+  assert.is(Object.getPrototypeOf(sd.tags), Object.prototype);
+  assert.is(parseHello('a:27017', { ok: 1, setName: 'rs', secondary: true, tags }, rtt, 200, sd).tags, sd.tags, 'unchanged tags are shared');
+});
+
 test.run();
