@@ -145,4 +145,37 @@ test('deprioritized servers are avoided while another is suitable', () => {
   assert.is(only.kind === 'selected' && only.server.address, 'a:1');
 });
 
+// Issue 9: the latency window came from topology.localThresholdMS, so a caller had to spread
+// its setting into the description. It is a selection parameter (server-selection.md
+// "localThresholdMS": a client setting), default 15; the description's field is not read.
+test('localThresholdMS is a selection parameter (default 15), not read from the topology description', () => {
+  const near = server('n:27017', { type: 'RSSecondary', roundTripTime: 10 });
+  const mid = server('m:27017', { type: 'RSSecondary', roundTripTime: 40 });
+  const far = server('f:27017', { type: 'RSSecondary', roundTripTime: 80 });
+  const wide = topology('ReplicaSetWithPrimary', [primary, near, mid, far], { setName: 'rs0', localThresholdMS: 100 });
+  const selector = readSelector(readPreference('secondary'));
+  const picked = (request: object): Set<string> => {
+    const seen = new Set<string>();
+    // Several passes: the first takes the linear path, later ones the indexed one.
+    for (let i = 0; i < 64; i++) {
+      const outcome = selectServer({ topology: wide, selector, now: 0, startTime: 0, random, ...request });
+      if (outcome.kind !== 'selected') assert.unreachable(`expected a selection, got ${outcome.kind}`);
+      else seen.add(outcome.server.address);
+    }
+    return seen;
+  };
+  const withThreshold = { localThresholdMS: 35 };
+  assert.equal([...picked(withThreshold)].sort(), ['m:27017', 'n:27017']);
+  assert.equal([...picked({})], ['n:27017'], 'default 15 ms, whatever the description says');
+  for (const bad of [Number.NaN, -1, Number.POSITIVE_INFINITY, '15']) {
+    const request = { topology: wide, selector, now: 0, startTime: 0, random, localThresholdMS: bad };
+    const outcome = selectServer(request as Parameters<typeof selectServer>[0]);
+    assert.is(outcome.kind, 'error', String(bad));
+    if (outcome.kind === 'error') {
+      assert.instance(outcome.error, MongoInvalidArgumentError);
+      assert.match(outcome.error.message, /localThresholdMS/);
+    }
+  }
+});
+
 test.run();
