@@ -19,6 +19,8 @@ import type { Selector } from './selector.js';
 import { maxStalenessProblem } from './staleness.js';
 import { suitableServers } from './suitability.js';
 import { suitableInWindow } from './window-fast-path.js';
+import { selectionRequestProblem } from './request-check.js';
+import { errorText } from '../sdam/hello.js';
 
 export interface SelectionRequest {
   readonly topology: TopologyDescription;
@@ -67,6 +69,21 @@ export function selectionPreconditionError(topology: TopologyDescription, select
 }
 
 export function selectServer(request: SelectionRequest): SelectionOutcome {
+  if (typeof request !== 'object' || request === null) {
+    return fail(new MongoInvalidArgumentError(`the selection request must be an object, got ${request === null ? 'null' : typeof request}`));
+  }
+  try {
+    return selectOnce(request);
+  } catch (error) {
+    // The shape checks name every wrong part they can see; a getter or Proxy that throws from
+    // inside the request (or a RandomSource that throws) is bad input too, and is reported so.
+    return fail(new MongoInvalidArgumentError(`the selection request could not be read: ${errorText(error)}`));
+  }
+}
+
+function selectOnce(request: SelectionRequest): SelectionOutcome {
+  const problem = selectionRequestProblem(request as unknown as Readonly<Record<string, unknown>>);
+  if (problem !== null) return fail(new MongoInvalidArgumentError(`invalid selection request: ${problem}`));
   const { topology, selector, now, startTime } = request;
   const timeoutMS = request.serverSelectionTimeoutMS ?? defaultServerSelectionTimeoutMS;
   if (typeof timeoutMS !== 'number' || !(timeoutMS >= 0) || !Number.isFinite(timeoutMS)) {
@@ -76,7 +93,7 @@ export function selectServer(request: SelectionRequest): SelectionOutcome {
   if (typeof localThresholdMS !== 'number' || !(localThresholdMS >= 0) || !Number.isFinite(localThresholdMS)) {
     return fail(new MongoInvalidArgumentError(`localThresholdMS must be a finite number >= 0, got ${String(localThresholdMS)}`));
   }
-  if (!Number.isFinite(now) || !Number.isFinite(startTime)) {
+  if (typeof now !== 'number' || typeof startTime !== 'number' || !Number.isFinite(now) || !Number.isFinite(startTime)) {
     return fail(new MongoInvalidArgumentError(`selection times must be finite numbers (now ${now}, startTime ${startTime})`));
   }
   const precondition = selectionPreconditionError(topology, selector);

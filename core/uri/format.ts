@@ -8,7 +8,7 @@
  */
 import { MongoInvalidArgumentError } from '../errors.js';
 import type { ConnectionString } from './types.js';
-import { formatHostIdentifier } from './address.js';
+import { formatHostIdentifier, maxPort, minPort } from './address.js';
 import { optionSpec } from './option-table.js';
 import { percentEncode } from './percent.js';
 import { redactedMarker } from './redact.js';
@@ -18,9 +18,25 @@ export interface FormatOptions {
   readonly redact?: boolean;
 }
 
+/**
+ * Throws MongoInvalidArgumentError naming the part of a hand-built ConnectionString that cannot
+ * be written (never another exception: a getter or Proxy that throws is reported the same way).
+ */
 export function formatConnectionString(cs: ConnectionString, options: FormatOptions = {}): string {
+  try {
+    return formatChecked(cs, options);
+  } catch (error) {
+    if (error instanceof MongoInvalidArgumentError) throw error;
+    const detail = error instanceof Error ? error.message : typeof error;
+    throw new MongoInvalidArgumentError(`the connection string could not be read: ${detail.slice(0, 200)}`);
+  }
+}
+
+function formatChecked(cs: ConnectionString, options: FormatOptions): string {
+  if (typeof options !== 'object' || options === null) throw new MongoInvalidArgumentError(`formatConnectionString options must be an object, got ${typeName(options)}`);
   const redact = options.redact ?? true;
-  if (typeof redact !== 'boolean') throw new MongoInvalidArgumentError(`formatConnectionString option redact must be a boolean, got ${typeof redact}`);
+  if (typeof redact !== 'boolean') throw new MongoInvalidArgumentError(`formatConnectionString option redact must be a boolean, got ${typeName(redact)}`);
+  checkShape(cs);
   let text = `${cs.scheme}://`;
   if (cs.auth !== null && cs.auth.username !== null) {
     text += percentEncode(cs.auth.username);
@@ -66,3 +82,42 @@ function formatValue(name: string, value: unknown): string {
   }
   throw new MongoInvalidArgumentError(`option "${name}" has a value that cannot be written in a connection string`);
 }
+
+const schemes: ReadonlySet<string> = new Set(['mongodb', 'mongodb+srv']);
+const hostTypes: ReadonlySet<string> = new Set(['ipv4', 'ip_literal', 'hostname', 'unix']);
+
+/** The parts a ConnectionString must have to be written (parseConnectionString always builds them so). */
+function checkShape(cs: ConnectionString): void {
+  const bad = (part: string, expected: string, value: unknown): never => {
+    throw new MongoInvalidArgumentError(`connection string ${part} must be ${expected}, got ${typeName(value)}`);
+  };
+  if (typeof cs !== 'object' || cs === null) bad('value', 'a ConnectionString object', cs);
+  if (typeof cs.scheme !== 'string' || !schemes.has(cs.scheme)) bad('scheme', '"mongodb" or "mongodb+srv"', cs.scheme);
+  if (!Array.isArray(cs.hosts)) bad('hosts', 'an array', cs.hosts);
+  cs.hosts.forEach((host: unknown, i) => {
+    if (typeof host !== 'object' || host === null) bad(`hosts[${i}]`, 'a host object', host);
+    const h = host as Record<string, unknown>;
+    if (typeof h.type !== 'string' || !hostTypes.has(h.type)) bad(`hosts[${i}].type`, 'ipv4, ip_literal, hostname or unix', h.type);
+    if (typeof h.host !== 'string') bad(`hosts[${i}].host`, 'a string', h.host);
+    const port = h.port;
+    if (port !== null && (typeof port !== 'number' || !Number.isInteger(port) || port < minPort || port > maxPort)) bad(`hosts[${i}].port`, `null or an integer ${minPort}-${maxPort}`, port);
+  });
+  const auth: unknown = cs.auth;
+  if (auth !== null) {
+    if (typeof auth !== 'object') bad('auth', 'null or an object', auth);
+    const a = auth as Record<string, unknown>;
+    for (const field of ['username', 'password'] as const) {
+      if (a[field] !== null && typeof a[field] !== 'string') bad(`auth.${field}`, 'null or a string', a[field]);
+    }
+  }
+  if (cs.database !== null && typeof cs.database !== 'string') bad('database', 'null or a string', cs.database);
+  if (typeof cs.options !== 'object' || cs.options === null || Array.isArray(cs.options)) bad('options', 'an object', cs.options);
+}
+
+/** The type of a bad value, never the value itself: it may be a secret. */
+function typeName(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  return typeof value;
+}
+

@@ -3,6 +3,8 @@ import * as assert from 'uvu/assert';
 import { ObjectId, Long, Timestamp } from 'bson';
 import { parseHello } from '../../../core/sdam/hello.js';
 import { maxHostsPerHelloList, maxTagsPerServer } from '../../../core/sdam/constants.js';
+import { normalizeAddress } from '../../../core/sdam/address.js';
+import { throwingProxy } from '../../support/hostile.js';
 
 const rtt = { roundTripTime: 7 };
 const parse = (reply: unknown) => parseHello('a:27017', reply, rtt, 100);
@@ -182,6 +184,34 @@ test('hello tags named __proto__ or constructor are kept as ordinary tags', () =
   assert.ok(Object.hasOwn(sd.tags, '__proto__') && sd.tags['__proto__'] === 'x');
   assert.is(Object.getPrototypeOf(sd.tags), Object.prototype);
   assert.is(parseHello('a:27017', { ok: 1, setName: 'rs', secondary: true, tags }, rtt, 200, sd).tags, sd.tags, 'unchanged tags are shared');
+});
+
+// Issue 9: negative sizes, a NUL byte in a reported host and a NaN time were accepted as data.
+test('negative sizes, control characters in hosts and non-finite times make the server Unknown with an error naming the field', () => {
+  const base = { ok: 1, setName: 'rs', isWritablePrimary: true, hosts: ['a:27017'] };
+  const unknownWith = (sd: ReturnType<typeof parse>, field: RegExp): void => {
+    assert.is(sd.type, 'Unknown');
+    assert.ok(sd.error !== null && field.test(sd.error), `${sd.error} should match ${field}`);
+    assert.not.ok(sd.error!.includes('\0'), 'the error does not carry the raw NUL byte');
+  };
+  for (const field of ['maxBsonObjectSize', 'maxMessageSizeBytes', 'maxWriteBatchSize']) {
+    unknownWith(parse({ ...base, [field]: -1 }), new RegExp(field));
+    unknownWith(parse({ ...base, [field]: 0 }), new RegExp(field));
+  }
+  assert.is(parse({ ...base, maxBsonObjectSize: 16 * 1024 * 1024 }).maxBsonObjectSize, 16 * 1024 * 1024);
+  unknownWith(parse({ ...base, hosts: ['a:27017', 'b\0c:27017'] }), /hosts\[1\]/);
+  unknownWith(parse({ ...base, me: 'a\0:27017' }), /'me'/);
+  unknownWith(parse({ ...base, primary: 'a\u0007b:27017' }), /'primary'/);
+  assert.is(normalizeAddress('a\u007fb:1').ok, false);
+  assert.is(normalizeAddress('[::1\0]:1').ok, false);
+  for (const now of [Number.NaN, Number.POSITIVE_INFINITY]) {
+    const sd = parseHello('a:27017', base, rtt, now);
+    unknownWith(sd, /now/);
+    assert.ok(!Number.isNaN(sd.lastUpdateTime), 'no NaN is stored');
+  }
+  unknownWith(parseHello('a:27017', base, { roundTripTime: Number.NaN }, 100), /roundTripTime/);
+  unknownWith(parseHello('a:27017', base, throwingProxy({ roundTripTime: 1 }), 100), /could not be read/);
+  unknownWith(parse(throwingProxy(base)), /could not be read/);
 });
 
 test.run();

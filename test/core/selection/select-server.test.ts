@@ -3,6 +3,7 @@ import * as assert from 'uvu/assert';
 import { MongoInvalidArgumentError, MongoServerSelectionError } from '../../../core/errors.js';
 import { readPreference, readSelector, selectServer, writeSelector } from '../../../core/selection/index.js';
 import { seededRandom, server, topology } from './helpers.js';
+import { throwingProxy } from '../../support/hostile.js';
 
 const primary = server('a:27017', { type: 'RSPrimary', roundTripTime: 5, tags: { dc: 'ny' }, lastUpdateTime: 0, lastWriteDate: 200_000 });
 const sf = server('b:27017', { type: 'RSSecondary', roundTripTime: 5, tags: { dc: 'sf' }, lastUpdateTime: 0, lastWriteDate: 199_000 });
@@ -176,6 +177,50 @@ test('localThresholdMS is a selection parameter (default 15), not read from the 
       assert.match(outcome.error.message, /localThresholdMS/);
     }
   }
+});
+
+// Issue 9: selectServer is documented never to throw, but a hand-built read preference of the
+// wrong shape, or a request whose getters throw, escaped as a TypeError.
+test('hand-built requests of a wrong shape give a MongoInvalidArgumentError outcome naming the part', () => {
+  const rp = (fields: Record<string, unknown>) => ({ operation: 'read', readPreference: { mode: 'secondary', tagSets: [], maxStalenessSeconds: null, hedge: null, ...fields } });
+  const cases: Array<[Record<string, unknown>, RegExp]> = [
+    [{ selector: rp({ mode: 'bogus' }) }, /mode/],
+    [{ selector: rp({ tagSets: 'dc:ny' }) }, /tagSets/],
+    [{ selector: rp({ tagSets: [null] }) }, /tagSets\[0\]/],
+    [{ selector: rp({ tagSets: [{ dc: 1 }] }) }, /tagSets\[0\]/],
+    [{ selector: rp({ maxStalenessSeconds: Number.NaN }) }, /maxStalenessSeconds/],
+    [{ selector: rp({ maxStalenessSeconds: -5 }) }, /maxStalenessSeconds/],
+    [{ selector: { operation: 'read', readPreference: null } }, /readPreference/],
+    [{ selector: { operation: 'delete' } }, /operation/],
+    [{ selector: null }, /selector/],
+    [{ selector: throwingProxy() }, /could not be read/],
+    [{ topology: null }, /topology/],
+    [{ topology: { ...rs, servers: [] } }, /topology/],
+    [{ topology: { ...rs, type: 'Galaxy' } }, /topology/],
+    [{ topology: throwingProxy() }, /could not be read/],
+    [{ random: null }, /random/],
+    [{ random: throwingProxy() }, /could not be read/],
+    [{ operationCounts: 5 }, /operationCounts/],
+    [{ deprioritized: ['a:27017'] }, /deprioritized/],
+    [{ serverSelector: 'x' }, /serverSelector/],
+    [{ now: Number.NaN }, /times/],
+  ];
+  for (const [fields, part] of cases) {
+    const request = { topology: rs, selector: writeSelector, now: 0, startTime: 0, random, ...fields };
+    const outcome = selectServer(request as Parameters<typeof selectServer>[0]);
+    assert.is(outcome.kind, 'error', String(part));
+    if (outcome.kind === 'error') {
+      assert.instance(outcome.error, MongoInvalidArgumentError);
+      assert.match(outcome.error.message, part);
+    }
+  }
+  for (const request of [null, undefined, throwingProxy()]) {
+    const outcome = selectServer(request as never);
+    assert.is(outcome.kind, 'error');
+    if (outcome.kind === 'error') assert.instance(outcome.error, MongoInvalidArgumentError);
+  }
+  // A well-formed hand-built read preference (not from readPreference()) is still accepted.
+  assert.is(selectServer({ topology: rs, selector: rp({ tagSets: [{ dc: 'sf' }] }) as never, now: 0, startTime: 0, random }).kind, 'selected');
 });
 
 test.run();

@@ -4,6 +4,7 @@ import * as assert from 'uvu/assert';
 import { formatConnectionString, hostAddressString, formatHostIdentifier, parseConnectionString, defaultPort } from '../../../core/uri/index.js';
 import { MongoInvalidArgumentError } from '../../../core/errors.js';
 import type { ConnectionString } from '../../../core/uri/types.js';
+import { throwingProxy } from '../../support/hostile.js';
 
 test('formats canonically: encoded credentials, canonical keys, explicit srv tls', () => {
   const cs = parseConnectionString('mongodb+srv://a%40b:p%2Fw@Host.Example.com/my%3Fdb?RETRYWRITES=false&readPreference=nearest&readPreferenceTags=a:1,b:2&readPreferenceTags=');
@@ -61,6 +62,29 @@ test('formats redacted by default: no password, no secret option value; redact: 
   assert.equal(parseConnectionString(exact).auth, cs.auth);
   assert.is(formatConnectionString(parseConnectionString('mongodb://bob@h')), 'mongodb://bob@h', 'a username alone is not a secret');
   assert.throws(() => formatConnectionString(cs, { redact: 'no' } as never), (e: unknown) => e instanceof MongoInvalidArgumentError && /redact/.test((e as Error).message));
+});
+
+// Issue 9: a hand-built ConnectionString of the wrong shape escaped as a TypeError.
+test('a ConnectionString of the wrong shape is a MongoInvalidArgumentError naming the part', () => {
+  const base: ConnectionString = { scheme: 'mongodb', hosts: [{ type: 'hostname', host: 'h', port: null }], auth: null, database: null, options: {}, warnings: [] };
+  const cases: Array<[unknown, RegExp]> = [
+    [null, /connection string/],
+    [throwingProxy(), /could not be read/],
+    [{ ...base, scheme: 'http' }, /scheme/],
+    [{ ...base, hosts: 'h' }, /hosts/],
+    [{ ...base, hosts: [null] }, /hosts\[0\]/],
+    [{ ...base, hosts: [{ type: 'hostname', host: 'h', port: -1 }] }, /hosts\[0\]/],
+    [{ ...base, hosts: [{ type: 'planet', host: 'h', port: null }] }, /hosts\[0\]/],
+    [{ ...base, auth: 'alice' }, /auth/],
+    [{ ...base, auth: { username: 1, password: null, db: null } }, /auth/],
+    [{ ...base, database: 7 }, /database/],
+    [{ ...base, options: null }, /options/],
+    [{ ...base, options: throwingProxy() }, /could not be read/],
+    [{ ...base, options: { readPreferenceTags: [throwingProxy()] } }, /could not be read/],
+  ];
+  for (const [cs, part] of cases) {
+    assert.throws(() => formatConnectionString(cs as ConnectionString), (e: unknown) => e instanceof MongoInvalidArgumentError && part.test((e as Error).message), String(part));
+  }
 });
 
 test.run();
