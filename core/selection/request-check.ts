@@ -12,14 +12,30 @@ const topologyTypes: ReadonlySet<string> = new Set<TopologyType>(['Single', 'Rep
 const modes: ReadonlySet<string> = new Set(readPreferenceModes);
 /** Frozen read preferences already checked (readPreference() builds frozen ones): checked once. */
 const checkedReadPreferences = new WeakSet<object>();
+/**
+ * The last topology and read preference that passed, so that the selections in a row against
+ * the same values (the usual case) skip even the lookups. One strong reference each. A value
+ * changed after its check can still only lead to an error outcome: selectServer catches.
+ */
+let lastTopology: object | null = null;
+let lastReadPreference: object | null = null;
 
-/** What is wrong with the request's parts (other than its times and timeout), or null. */
+/**
+ * What is wrong with the request's parts (other than its times and timeout), or null. Runs on
+ * every selection, so it allocates nothing on the good path.
+ */
 export function selectionRequestProblem(request: Readonly<Record<string, unknown>>): string | null {
   const topology = request.topology;
-  if (!isObject(topology)) return `topology must be a TopologyDescription, got ${typeName(topology)}`;
-  const t = topology as Record<string, unknown>;
-  if (typeof t.type !== 'string' || !topologyTypes.has(t.type)) return `topology type must be a TopologyType, got ${typeName(t.type)}`;
-  if (!hasMethods(t.servers, 'get', 'values')) return 'topology servers must be a map of addresses to server descriptions';
+  if (topology !== lastTopology) {
+    if (!isObject(topology)) return `topology must be a TopologyDescription, got ${typeName(topology)}`;
+    const t = topology as Record<string, unknown>;
+    if (typeof t.type !== 'string' || !topologyTypes.has(t.type)) return `topology type must be a TopologyType, got ${typeName(t.type)}`;
+    const servers = t.servers as Record<string, unknown> | null | undefined;
+    if (!isObject(servers) || typeof servers.get !== 'function' || typeof servers.values !== 'function') {
+      return 'topology servers must be a map of addresses to server descriptions';
+    }
+    lastTopology = topology;
+  }
   const selector = request.selector;
   if (!isObject(selector)) return `selector must be readSelector(...) or writeSelector, got ${typeName(selector)}`;
   const operation = (selector as Record<string, unknown>).operation;
@@ -29,10 +45,12 @@ export function selectionRequestProblem(request: Readonly<Record<string, unknown
   } else if (operation !== 'write') {
     return `selector operation must be "read" or "write", got ${typeName(operation)}`;
   }
-  if (!hasMethods(request.random, 'int')) return 'random must be a RandomSource with an int(maxExclusive) method';
-  if (request.operationCounts !== undefined && !hasMethods(request.operationCounts, 'get')) return 'operationCounts must be a Map of addresses to counts';
-  const deprioritized = request.deprioritized;
-  if (deprioritized !== undefined && (!hasMethods(deprioritized, 'has') || typeof (deprioritized as { size?: unknown }).size !== 'number')) {
+  const random = request.random as Record<string, unknown> | null | undefined;
+  if (!isObject(random) || typeof random.int !== 'function') return 'random must be a RandomSource with an int(maxExclusive) method';
+  const counts = request.operationCounts as Record<string, unknown> | undefined;
+  if (counts !== undefined && (!isObject(counts) || typeof counts.get !== 'function')) return 'operationCounts must be a Map of addresses to counts';
+  const deprioritized = request.deprioritized as Record<string, unknown> | undefined;
+  if (deprioritized !== undefined && (!isObject(deprioritized) || typeof deprioritized.has !== 'function' || typeof deprioritized.size !== 'number')) {
     return 'deprioritized must be a Set of addresses';
   }
   if (request.serverSelector !== undefined && typeof request.serverSelector !== 'function') return `serverSelector must be a function, got ${typeName(request.serverSelector)}`;
@@ -41,8 +59,12 @@ export function selectionRequestProblem(request: Readonly<Record<string, unknown
 
 /** The fields selection reads from a read preference, as readPreference() would have checked them. */
 function readPreferenceProblem(value: unknown): string | null {
+  if (value === lastReadPreference) return null;
   if (!isObject(value)) return `must be a ReadPreference built by readPreference(), got ${typeName(value)}`;
-  if (checkedReadPreferences.has(value)) return null;
+  if (checkedReadPreferences.has(value)) {
+    lastReadPreference = value;
+    return null;
+  }
   const rp = value as Record<string, unknown>;
   if (typeof rp.mode !== 'string' || !modes.has(rp.mode)) return `mode must be one of ${readPreferenceModes.join(', ')}, got ${typeName(rp.mode)}`;
   const tagSets = rp.tagSets;
@@ -62,17 +84,15 @@ function readPreferenceProblem(value: unknown): string | null {
     return `maxStalenessSeconds must be null or a number of seconds >= 0, got ${typeName(staleness)}`;
   }
   // Only a frozen value cannot change after the check.
-  if (frozen) checkedReadPreferences.add(value as ReadPreference);
+  if (frozen) {
+    checkedReadPreferences.add(value as ReadPreference);
+    lastReadPreference = value;
+  }
   return null;
 }
 
 function isObject(value: unknown): value is object {
   return typeof value === 'object' && value !== null;
-}
-
-function hasMethods(value: unknown, ...names: string[]): boolean {
-  if (!isObject(value) && typeof value !== 'function') return false;
-  return names.every((name) => typeof (value as Record<string, unknown>)[name] === 'function');
 }
 
 function typeName(value: unknown): string {
