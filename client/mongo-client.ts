@@ -28,7 +28,8 @@ import { MongoTopologyClosedError } from './errors.js';
 import { runOperation, type OperationSuccess } from './execute.js';
 import type { InheritableOptions, InheritedOptions } from './inheritance.js';
 import { ObjectIdFactory } from './object-id.js';
-import { resolveClientOptions, type MongoClientOptions, type ResolvedClientOptions, type RuntimeFactory } from './options.js';
+import { formatConnectionString } from '../core/uri/index.js';
+import { inspectSymbol, resolveClientOptions, type MongoClientOptions, type ResolvedClientOptions, type RuntimeFactory } from './options.js';
 import { defaultRuntimeFactory } from './runtime-factory.js';
 import type { ClientRuntimeApi, RunOperation, RuntimeEvent } from './runtime/api.js';
 import type { Document } from './runtime/ports.js';
@@ -95,6 +96,20 @@ export class MongoClient extends EventEmitter {
 
   get closed(): boolean {
     return this.closing !== null;
+  }
+
+  /**
+   * What util.inspect and JSON.stringify show: the connection string redacted (issue 9: the
+   * default inspect walked into the options and the runtime and printed the password).
+   */
+  toJSON(): { readonly uri: string; readonly closed: boolean } {
+    return { uri: formatConnectionString(this.options.connectionString), closed: this.closed };
+  }
+
+  [inspectSymbol](_depth: number, options: unknown, inspect: unknown): string {
+    const summary = this.toJSON();
+    const body = typeof inspect === 'function' ? String(inspect(summary, options)) : JSON.stringify(summary);
+    return `MongoClient ${body}`;
   }
 
   db(name?: string, options?: InheritableOptions): Db {

@@ -113,6 +113,7 @@ export class ClientRuntime implements ClientRuntimeApi, RuntimeContext, Operatio
       ...(typeof opts.retryReads === 'boolean' ? { retryReads: opts.retryReads } : {}),
       ...(typeof opts.retryWrites === 'boolean' ? { retryWrites: opts.retryWrites } : {}),
       ...(typeof opts.serverSelectionTimeoutMS === 'number' ? { serverSelectionTimeoutMS: opts.serverSelectionTimeoutMS } : {}),
+      ...(typeof opts.localThresholdMS === 'number' ? { localThresholdMS: opts.localThresholdMS } : {}),
     };
     this.defaultReadPreference = readPreferenceFromConnectionOptions(opts);
     const appName = typeof opts.appname === 'string' ? opts.appname : null;
@@ -444,7 +445,7 @@ export class ClientRuntime implements ClientRuntimeApi, RuntimeContext, Operatio
     };
     const spec: OperationSpec = {
       operation: input,
-      options: { retryReads: false, retryWrites: false, serverSelectionTimeoutMS: endSessionsServerSelectionTimeoutMS },
+      options: { ...this.executorOptions, retryReads: false, retryWrites: false, serverSelectionTimeoutMS: endSessionsServerSelectionTimeoutMS },
       session: null,
     };
     const run = new OperationRun(this, this, spec, this.operationIdCounter++);

@@ -344,6 +344,7 @@ class Step {
       now: this.now,
       startTime: this.selectionStartMs,
       serverSelectionTimeoutMS: operation.serverSelectionTimeoutMS,
+      localThresholdMS: operation.localThresholdMS,
       random: this.random!,
       operationCounts: this.operationCounts,
       deprioritized: this.deprioritized.length > 0 ? new Set(this.deprioritized) : undefined,

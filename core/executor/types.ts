@@ -61,6 +61,8 @@ export interface ExecutorOptions {
   readonly retryWrites?: boolean;
   /** Per selection (the retry selects afresh); default 30000. */
   readonly serverSelectionTimeoutMS?: number;
+  /** The latency window of every selection (server-selection.md "localThresholdMS"); default 15. */
+  readonly localThresholdMS?: number;
 }
 
 /** The connection the pool handed out, as the runtime knows it after the handshake. */
@@ -220,6 +222,7 @@ export interface ResolvedOperation {
   readonly retryReads: boolean;
   readonly retryWrites: boolean;
   readonly serverSelectionTimeoutMS: number | undefined;
+  readonly localThresholdMS: number | undefined;
   /** retryReads on, a retryable read command, not in a transaction. */
   readonly retryableRead: boolean;
   /** retryWrites on, a retryable write command, acknowledged, with a session, not in a transaction (the server is checked at selection). */

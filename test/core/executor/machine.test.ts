@@ -688,4 +688,28 @@ test('time running backwards is clamped: durations are never negative', () => {
   assert.is(run.eventsNamed('commandSucceeded')[0]!.duration, 0);
 });
 
+// Issue 9: selectServer takes localThresholdMS as a parameter; the executor passes the
+// client's setting (ExecutorOptions.localThresholdMS, default 15) instead of relying on the
+// topology description.
+test('options localThresholdMS sets the latency window of every selection', () => {
+  const near = server('a:27017', 'RSPrimary', { roundTripTime: 10 });
+  const mid = server('b:27017', 'RSSecondary', { roundTripTime: 40 });
+  const rs = topology('ReplicaSetWithPrimary', [near, mid]);
+  const nearest = find({ readPreference: readPreference('nearest') });
+  const addresses = (options?: { localThresholdMS: number }): string[] => {
+    const seen = new Set<string>();
+    for (let seed = 1; seed <= 40; seed++) {
+      const run = new Run();
+      run.start(nearest, rs, 0, options, seed);
+      seen.add(run.lastOf('checkOut')!.address);
+    }
+    return [...seen].sort();
+  };
+  assert.equal(addresses({ localThresholdMS: 35 }), ['a:27017', 'b:27017']);
+  assert.equal(addresses(), ['a:27017']);
+  const bad = new Run();
+  bad.step({ type: 'start', operation: nearest, options: { localThresholdMS: -1 }, topology: rs, random: { int: () => 0 } }, 0);
+  assert.match((bad.failed().error as Error).message, /localThresholdMS/);
+});
+
 test.run();
