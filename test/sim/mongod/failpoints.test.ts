@@ -91,6 +91,8 @@ test('writeConcernError: the write is applied and the reply carries the writeCon
   const wce = r['writeConcernError'] as Record<string, unknown>;
   assert.is(wce['code'], 91);
   assert.is(wce['errmsg'], 'Replication is being shut down');
+  // A real failCommand appends data.writeConcernError verbatim: no codeName is added.
+  assert.equal(Object.keys(wce).sort(), ['code', 'errmsg']);
   assert.equal(r['errorLabels'], ['RetryableWriteError']);
   assert.is(run(client, host, 'test', { count: 'c' })['n'], 1);
 });
