@@ -7,9 +7,10 @@
 import { MongoInvalidArgumentError } from '../core/errors.js';
 import type { ReadPreference } from '../core/selection/read-preference.js';
 import { describe, isUnacknowledged, readConcernDocument, writeConcernDocument, type ReadConcern, type WriteConcern } from './concerns.js';
-import { FindCursor, type CursorRunner, type FindOptions } from './cursor.js';
+import { FindCursor, findOptionKeys, type CursorRunner, type FindOptions } from './cursor.js';
 import { inherit, pickInheritable, type InheritableOptions, type InheritedOptions } from './inheritance.js';
 import type { Document } from './runtime/ports.js';
+import { bulkWrite, type AnyBulkWriteOperation, type BulkWriteResult } from './operations/bulk-write.js';
 import {
   deleteResult,
   insertManyResult,
@@ -47,6 +48,12 @@ export interface FindOneAndOptions extends WriteOptions {
 }
 export interface ReadOptions extends InheritableOptions {}
 export interface FindCommandOptions extends ReadOptions, FindOptions {}
+export interface BulkWriteOptions extends WriteOptions {
+  readonly ordered?: boolean;
+  readonly bypassDocumentValidation?: boolean;
+  readonly comment?: unknown;
+  readonly let?: Document;
+}
 export interface CountOptions extends ReadOptions {
   readonly skip?: number;
   readonly limit?: number;
@@ -87,7 +94,8 @@ export class Collection<TSchema extends Document = Document> {
   async insertOne(doc: TSchema, options?: WriteOptions): Promise<InsertOneResult> {
     const document = withId(requireDocument(doc, 'insertOne document'), this.context);
     const wc = this.effective(options, 'insertOne options').writeConcern;
-    const reply = await this.write({ insert: this.collectionName, documents: [document] }, wc);
+    // The Node driver sends insertOne as an ordered one-document insert.
+    const reply = await this.write({ insert: this.collectionName, documents: [document], ordered: true }, wc);
     return insertOneResult(reply, document._id);
   }
 
@@ -132,21 +140,30 @@ export class Collection<TSchema extends Document = Document> {
     return this.findAndModify('findOneAndDelete', filter, { remove: true }, options);
   }
 
+  /** Inserts, updates, replaces and deletes in as few commands as the order allows (operations/bulk-write.ts). */
+  async bulkWrite(models: readonly AnyBulkWriteOperation[], options?: BulkWriteOptions): Promise<BulkWriteResult> {
+    const wc = this.effective(options, 'bulkWrite options').writeConcern;
+    return bulkWrite(
+      { collectionName: this.collectionName, newObjectId: () => this.context.newObjectId(), runWrite: (command) => this.write(command, wc) },
+      models,
+      {
+        ...(options?.ordered !== undefined ? { ordered: options.ordered } : {}),
+        ...(options?.bypassDocumentValidation !== undefined ? { bypassDocumentValidation: options.bypassDocumentValidation } : {}),
+        ...(options?.comment !== undefined ? { comment: options.comment } : {}),
+        ...(options?.let !== undefined ? { let: options.let } : {}),
+      },
+    );
+  }
+
   find(filter: Document = {}, options?: FindCommandOptions): FindCursor<TSchema> {
     const settings = this.effective(options, 'find options');
-    const findOptions: FindOptions = {
-      ...(options?.sort !== undefined ? { sort: options.sort } : {}),
-      ...(options?.projection !== undefined ? { projection: options.projection } : {}),
-      ...(options?.limit !== undefined ? { limit: options.limit } : {}),
-      ...(options?.skip !== undefined ? { skip: options.skip } : {}),
-      ...(options?.batchSize !== undefined ? { batchSize: options.batchSize } : {}),
-      ...(options?.singleBatch !== undefined ? { singleBatch: options.singleBatch } : {}),
-    };
+    const findOptions: Record<string, unknown> = {};
+    if (options !== undefined) for (const key of findOptionKeys) if (options[key] !== undefined) findOptions[key] = options[key];
     return new FindCursor<TSchema>(
       this.context,
       { databaseName: this.dbName, collectionName: this.collectionName, readPreference: settings.readPreference, readConcern: settings.readConcern },
       requireDocument(filter, 'find filter'),
-      findOptions,
+      findOptions as FindOptions,
     );
   }
 
