@@ -98,10 +98,13 @@ export class DataCommands {
     const wc = parseWriteConcern(body, { replicaSet, maxWireVersion: maxWireVersionOf(deps.version), config: deps.durable.config });
     const retry = name === 'create' || name === 'drop' || name === 'dropDatabase' ? undefined : crud.retryContextFor(storage, body, replicaSet);
     let primaryTxnFailpoint: ReturnType<FailPoints['checkPrimaryTransactionalWrite']>;
-    if (retry !== undefined) {
+    // The fail point sits where a write is applied: a retry whose statements all ran already never reaches it.
+    if (retry !== undefined && retry.executed.size < statementCount(name, body)) {
       primaryTxnFailpoint = deps.failPoints.checkPrimaryTransactionalWrite();
       if (primaryTxnFailpoint?.failBeforeCommitExceptionCode !== undefined) {
         deps.trace.record('failpoint', `${deps.host} onPrimaryTransactionalWrite failBeforeCommit`);
+        // closeConnection (default true) drops the connection before the exception is reported.
+        if (primaryTxnFailpoint.closeConnection) throw new CloseConnection();
         throw new CommandError(primaryTxnFailpoint.failBeforeCommitExceptionCode, "Failing write for test due to 'onPrimaryTransactionalWrite' failpoint");
       }
     }
@@ -133,4 +136,12 @@ export class DataCommands {
     const opTime = deps.durable.oplog.lastOpTime();
     deps.writeConcern.wait(opTime, wc, (wcError) => respond(wcError === null ? result : { ...result, writeConcernError: wcError }));
   }
+}
+
+/** Statements in a write command (each has its own stmtId in the retryable-write record). */
+function statementCount(name: string, body: Readonly<Document>): number {
+  const field = name === 'insert' ? 'documents' : name === 'update' ? 'updates' : name === 'delete' ? 'deletes' : undefined;
+  if (field === undefined) return 1;
+  const list = body[field];
+  return Array.isArray(list) ? list.length : 1;
 }
