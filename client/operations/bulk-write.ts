@@ -6,7 +6,8 @@
  * stops at the first write error; either kind throws a MongoBulkWriteError at the end that
  * carries every write error (with its index in `models`) and the partial result.
  */
-import { MongoInvalidArgumentError } from '../../core/errors.js';
+import { MongoInvalidArgumentError, MongoServerError } from '../../core/errors.js';
+import { MongoWriteConcernError } from '../../core/executor/errors.js';
 import { describe } from '../concerns.js';
 import { MongoBulkWriteError, type WriteError } from '../errors.js';
 import type { Document } from '../runtime/ports.js';
@@ -153,7 +154,12 @@ export async function bulkWrite(deps: BulkWriteDeps, models: readonly unknown[],
     if (options.bypassDocumentValidation !== undefined) command.bypassDocumentValidation = options.bypassDocumentValidation;
     if (options.comment !== undefined) command.comment = options.comment;
     if (options.let !== undefined) command.let = options.let;
-    const reply = await deps.runWrite(command);
+    let reply: Document | null;
+    try {
+      reply = await deps.runWrite(command);
+    } catch (error) {
+      throw withPartialResult(error, { acknowledged, ...totals, insertedIds: insertedBefore(insertedIds, batch[0]!.index), upsertedIds });
+    }
     if (reply === null) {
       acknowledged = false;
       continue;
@@ -191,4 +197,25 @@ export async function bulkWrite(deps: BulkWriteDeps, models: readonly unknown[],
     throw new MongoBulkWriteError(first.errmsg, { ...(first.code !== undefined ? { code: first.code } : {}), errorLabels: labels }, errors, result);
   }
   return result;
+}
+
+/** Ids of the inserts before model `index` (an ordered bulk write stopped there). */
+function insertedBefore(insertedIds: Readonly<Record<number, unknown>>, index: number): Record<number, unknown> {
+  const out: Record<number, unknown> = {};
+  for (const [i, id] of Object.entries(insertedIds)) if (Number(i) < index) out[Number(i)] = id;
+  return out;
+}
+
+/**
+ * A command of the bulk write failed as a whole (after its retry): a server error becomes a
+ * MongoBulkWriteError with the same code and labels; any other error keeps its class. Either
+ * way the error carries what the earlier commands did as `result` (crud.md "BulkWriteException":
+ * the partial result).
+ */
+function withPartialResult(error: unknown, result: BulkWriteResult): unknown {
+  if (error instanceof MongoServerError && !(error instanceof MongoBulkWriteError) && !(error instanceof MongoWriteConcernError)) {
+    return new MongoBulkWriteError(error.message, { ...(error.code !== undefined ? { code: error.code } : {}), ...(error.codeName !== undefined ? { codeName: error.codeName } : {}), errorLabels: error.errorLabels }, [], result);
+  }
+  if (error instanceof Error && !('result' in error)) Object.defineProperty(error, 'result', { value: result, enumerable: false });
+  return error;
 }

@@ -2,6 +2,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { MongoClient } from '../../client/mongo-client.js';
 import { MongoBulkWriteError } from '../../client/errors.js';
+import { MongoNetworkError } from '../../core/errors.js';
 import type { RunOperation } from '../../client/runtime/api.js';
 import { fakeClientOptions, ok } from './fake-runtime.js';
 
@@ -60,6 +61,27 @@ test('bulkWrite unordered groups by kind; write errors map back to model indexes
     assert.equal(e.result.insertedIds, { 0: 1 });
   }
   assert.equal(runtime().operations.map((o) => Object.keys(o.command)[0]), ['insert', 'delete']);
+});
+
+test('a command that fails as a whole leaves the partial result on the error; server errors become MongoBulkWriteError', async () => {
+  let calls = 0;
+  const { options } = fakeClientOptions((op) => {
+    calls++;
+    if (calls === 1) return ok({ n: 1 });
+    if (Object.keys(op.command)[0] === 'update') return { ok: false, error: new MongoNetworkError('connection closed'), address: 'a:27017', attempts: 2 };
+    return ok({ ok: 0, code: 2, errmsg: 'bad' });
+  });
+  const coll = new MongoClient('mongodb://a/', options).db('app').collection('t');
+  const models = [{ insertOne: { document: { _id: 1 } } }, { updateOne: { filter: {}, update: { $set: { x: 1 } } } }];
+  const network = await coll.bulkWrite(models).then(() => null, (e: unknown) => e);
+  assert.instance(network, MongoNetworkError);
+  assert.equal((network as { result?: { insertedCount: number; insertedIds: unknown } }).result?.insertedCount, 1);
+  assert.equal((network as { result?: { insertedIds: unknown } }).result?.insertedIds, { 0: 1 });
+  calls = 0;
+  const server = await coll.bulkWrite([{ insertOne: { document: { _id: 2 } } }, { deleteOne: { filter: {} } }]).then(() => null, (e: unknown) => e);
+  assert.instance(server, MongoBulkWriteError);
+  assert.is((server as MongoBulkWriteError).code, 2);
+  assert.is((server as MongoBulkWriteError).result.insertedCount, 1);
 });
 
 test('bulkWrite rejects bad models naming the index', async () => {
