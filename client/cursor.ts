@@ -212,6 +212,19 @@ export class FindCursor<T = Document> implements AsyncIterable<T> {
   }
 
   private async find(): Promise<void> {
+    const command = this.firstCommand();
+    const { reply, address } = await this.runner.run({
+      kind: 'read',
+      databaseName: this.target.databaseName,
+      command,
+      readPreference: this.target.readPreference,
+    });
+    this.serverAddress = address;
+    this.take(reply, 'firstBatch');
+  }
+
+  /** The command that opens the cursor: `find` here; aggregate and list cursors build their own. */
+  protected firstCommand(): Document {
     const o = this.options;
     const command: Document = { find: this.target.collectionName, filter: this.filter };
     if (o.sort !== undefined) command.sort = o.sort;
@@ -223,14 +236,7 @@ export class FindCursor<T = Document> implements AsyncIterable<T> {
     for (const key of passThroughFindKeys) if (o[key] !== undefined) command[key] = o[key];
     const rc = readConcernDocument(this.target.readConcern);
     if (rc !== undefined) command.readConcern = rc;
-    const { reply, address } = await this.runner.run({
-      kind: 'read',
-      databaseName: this.target.databaseName,
-      command,
-      readPreference: this.target.readPreference,
-    });
-    this.serverAddress = address;
-    this.take(reply, 'firstBatch');
+    return command;
   }
 
   private take(reply: Document, field: 'firstBatch' | 'nextBatch'): number {

@@ -7,6 +7,7 @@
 import type { Collection } from '../../client/collection.js';
 import type { Db } from '../../client/db.js';
 import type { FindCursor } from '../../client/cursor.js';
+import type { MongoClient } from '../../client/mongo-client.js';
 import type { ClientEntity, Entity } from './entities.js';
 import { MissingFeature } from './missing-feature.js';
 import { inheritableOptions, readPreferenceInput } from './options.js';
@@ -175,6 +176,8 @@ export async function runDatabaseOperation(db: Db, op: Operation, where: string)
       const options = a['readPreference'] !== undefined ? { readPreference: readPreferenceInput(a['readPreference'], `${where}.arguments.readPreference`) } : undefined;
       return { result: await db.runCommand(command, options), shape: 'root' };
     }
+    case 'listCollectionObjects':
+      return runGeneric({ ...op, name: 'listCollections' }, where, (args) => db.listCollections(...(args as Parameters<Db['listCollections']>)));
     default: {
       const method = (db as unknown as Record<string, unknown>)[op.name];
       if (typeof method !== 'function') throw new MissingFeature(`the database operation ${op.name}`);
@@ -189,6 +192,17 @@ export async function runClientOperation(client: ClientEntity, op: Operation, wh
       takeArgs(op, where, [], []);
       await client.client.close();
       return { result: undefined, shape: 'value' };
+    case 'listDatabases':
+    case 'listDatabaseObjects': {
+      // The format's listDatabases iterates the databases; the client returns the whole reply.
+      const a = takeArgs(op, where, [], ['filter', 'nameOnly', 'authorizedDatabases', 'comment']);
+      const reply = await client.client.listDatabases(a as Parameters<MongoClient['listDatabases']>[0]);
+      return { result: reply['databases'], shape: 'rootList' };
+    }
+    case 'listDatabaseNames': {
+      const a = takeArgs(op, where, [], ['filter', 'authorizedDatabases', 'comment']);
+      return { result: await client.client.listDatabaseNames(a as Parameters<MongoClient['listDatabaseNames']>[0]), shape: 'value' };
+    }
     default: {
       const method = (client.client as unknown as Record<string, unknown>)[op.name];
       if (typeof method !== 'function') throw new MissingFeature(`the client operation ${op.name}`);
