@@ -25,5 +25,7 @@ function unifiedSuite(name: string, dir: string): SpecSuite {
 }
 
 export const suites: SpecSuite[] = [
+  unifiedSuite('unified/retryable-reads', 'retryable-reads/tests/unified'),
+  unifiedSuite('unified/retryable-writes', 'retryable-writes/tests/unified'),
   unifiedSuite('unified/command-monitoring', 'command-logging-and-monitoring/tests/monitoring'),
 ];
