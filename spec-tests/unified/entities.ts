@@ -9,6 +9,7 @@ import { MongoClient } from '../../client/mongo-client.js';
 import type { Collection } from '../../client/collection.js';
 import type { Db } from '../../client/db.js';
 import type { FindCursor } from '../../client/cursor.js';
+import type { TopologyDescription } from '../../core/sdam/types.js';
 import { isSensitiveCommand } from '../../core/executor/index.js';
 import { simPorts } from '../../harness/sim-ports.js';
 import type { SimCluster } from './cluster.js';
@@ -131,7 +132,35 @@ export type Entity =
   | { readonly type: 'collection'; readonly value: Collection; readonly client: ClientEntity }
   | { readonly type: 'cursor'; readonly value: FindCursor }
   | { readonly type: 'bson'; readonly value: unknown }
-  | { readonly type: 'events'; readonly value: Doc[] };
+  | { readonly type: 'events'; readonly value: Doc[] }
+  | { readonly type: 'thread'; readonly value: ThreadEntity }
+  | { readonly type: 'topologyDescription'; readonly value: TopologyDescription };
+
+/**
+ * A thread entity (unified-test-format.md "thread"): its operations run one after another,
+ * concurrently with the test's own, in the same virtual time; the first failure is kept for
+ * waitForThread.
+ */
+export class ThreadEntity {
+  /** The tail of this thread's operations; settles when the last one scheduled is done. */
+  tail: Promise<void> = Promise.resolve();
+  error: unknown = undefined;
+  failed = false;
+  scheduled = 0;
+
+  run(task: () => Promise<void>): void {
+    this.scheduled++;
+    this.tail = this.tail.then(async () => {
+      if (this.failed) return;
+      try {
+        await task();
+      } catch (error) {
+        this.failed = true;
+        this.error = error;
+      }
+    });
+  }
+}
 
 /** Bound on entities per test. */
 export const maxEntities = 1_000;
@@ -236,7 +265,8 @@ export function createEntity(map: EntityMap, cluster: SimCluster, raw: Doc, wher
     case 'bucket':
       throw new MissingFeature('GridFS (bucket entities)');
     case 'thread':
-      throw new MissingFeature('thread entities (runOnThread)');
+      map.set(id, { type: 'thread', value: new ThreadEntity() });
+      return;
     case 'clientEncryption':
       throw new MissingFeature('client-side field level encryption');
     default:

@@ -99,7 +99,7 @@ async function runOperation(ctx: SpecialContext, op: Operation, where: string): 
   let error: unknown;
   let failed = false;
   try {
-    outcome = await settle(ctx.cluster.world, runEntityOperation(entity, op, where));
+    outcome = await ctx.drive(runEntityOperation(entity, op, where));
   } catch (e) {
     if (isRunnerProblem(e)) throw e;
     failed = true;
@@ -129,7 +129,13 @@ export async function runUnifiedTest(file: UnifiedFile, test: UnifiedTest, optio
   const cluster = buildCluster(plan, options.seed ?? defaultUnifiedSeed);
   if (file.initialData !== undefined) loadInitialData(cluster, file.initialData);
   const entities = new EntityMap();
-  const ctx: SpecialContext = { cluster, entities, match: entityMatcher(entities) };
+  const ctx: SpecialContext = {
+    cluster,
+    entities,
+    match: entityMatcher(entities),
+    drive: (promise, limitMs) => settle(cluster.world, promise, limitMs),
+    runOperation,
+  };
   file.createEntities.forEach((e, i) => createEntity(entities, cluster, e, `createEntities[${i}]`));
   try {
     for (let i = 0; i < test.operations.length; i++) await runOperation(ctx, test.operations[i]!, `operations[${i}] (${test.operations[i]!.name})`);

@@ -3,13 +3,19 @@
  * Test Operations"). Waiting operations wait in virtual time: the world runs (through
  * `settle`) until the condition holds or the format's limit passes.
  */
-import { settle } from '../../harness/settle.js';
 import { SpecMismatch, show } from '../assert.js';
 import type { SimCluster } from './cluster.js';
 import { createEntity, EntityError, type ClientEntity, type EntityMap } from './entities.js';
 import { unifiedMismatch, type MatchEntities } from './matcher.js';
 import { MissingFeature } from './missing-feature.js';
-import type { Doc, Operation } from './schema.js';
+import { parseOperation, type Doc, type Operation } from './schema.js';
+import type { TopologyDescription } from '../../core/sdam/types.js';
+
+/** The address of the topology's primary (RSPrimary), or null. */
+function primaryOf(description: TopologyDescription): string | null {
+  for (const [address, server] of description.servers) if (server.type === 'RSPrimary') return address;
+  return null;
+}
 
 /** waitForEvent / waitForPrimaryChange default limits (unified-test-format.md: 10 s), virtual ms. */
 export const defaultWaitLimitMs = 10_000;
@@ -18,6 +24,18 @@ export interface SpecialContext {
   readonly cluster: SimCluster;
   readonly entities: EntityMap;
   readonly match: MatchEntities;
+  /**
+   * Awaits a promise in virtual time. The test's own flow runs the world while it waits
+   * (`settle`); a thread's operations only wait, the world being run by whoever else waits.
+   */
+  drive<T>(promise: Promise<T>, limitMs?: number): Promise<T>;
+  /** Runs one operation in `ctx` (runOnThread schedules it with a thread's context). */
+  runOperation(ctx: SpecialContext, op: Operation, where: string): Promise<void>;
+}
+
+/** The context of a thread: the same entities and cluster, but it never runs the world itself. */
+function threadContext(ctx: SpecialContext): SpecialContext {
+  return { ...ctx, drive: (promise) => promise };
 }
 
 function client(ctx: SpecialContext, args: Doc, where: string): ClientEntity {
@@ -52,13 +70,12 @@ function eventMatches(want: Doc, event: Readonly<Record<string, unknown>>, match
 
 function waitUntil(ctx: SpecialContext, c: ClientEntity, predicate: () => boolean, limitMs: number, what: string): Promise<void> {
   if (predicate()) return Promise.resolve();
-  const world = ctx.cluster.world;
   const wait = new Promise<void>((resolve) => c.addWaiter(() => {
     if (!predicate()) return false;
     resolve();
     return true;
   }));
-  return settle(world, wait, limitMs).catch((error: unknown) => {
+  return ctx.drive(wait, limitMs).catch((error: unknown) => {
     throw new SpecMismatch(what, 'to happen', 'it did not', `within ${limitMs} virtual ms: ${(error as Error).message}`);
   });
 }
@@ -72,7 +89,7 @@ export async function runSpecialOperation(ctx: SpecialContext, op: Operation, wh
       const failPoint = args['failPoint'];
       if (failPoint === null || typeof failPoint !== 'object') throw new EntityError(`${where}.arguments.failPoint: must be a configureFailPoint command`);
       c.hideNextConfigureFailPoint++;
-      await settle(world, c.client.db('admin').runCommand(failPoint as Doc));
+      await ctx.drive(c.client.db('admin').runCommand(failPoint as Doc));
       return;
     }
     case 'createEntities': {
@@ -81,10 +98,53 @@ export async function runSpecialOperation(ctx: SpecialContext, op: Operation, wh
       list.forEach((e, i) => createEntity(ctx.entities, ctx.cluster, e as Doc, `${where}.arguments.entities[${i}]`));
       return;
     }
+    case 'recordTopologyDescription': {
+      const c = client(ctx, args, where);
+      if (typeof args['id'] !== 'string') throw new EntityError(`${where}.arguments.id: must be a string`);
+      ctx.entities.set(args['id'], { type: 'topologyDescription', value: c.client.topologyDescription });
+      return;
+    }
     case 'assertTopologyType': {
-      const desc = args['topologyDescription'];
-      if (typeof desc !== 'string') throw new MissingFeature('topologyDescription entities (recordTopologyDescription)');
-      throw new MissingFeature('topologyDescription entities (recordTopologyDescription)');
+      const desc = ctx.entities.getAs(String(args['topologyDescription']), 'topologyDescription').value;
+      if (desc.type !== args['topologyType']) throw new SpecMismatch(`${where}.topologyType`, args['topologyType'], desc.type);
+      return;
+    }
+    case 'waitForPrimaryChange': {
+      const c = client(ctx, args, where);
+      const prior = primaryOf(ctx.entities.getAs(String(args['priorTopologyDescription']), 'topologyDescription').value);
+      const limitMs = typeof args['timeoutMS'] === 'number' ? args['timeoutMS'] : defaultWaitLimitMs;
+      const changed = (): boolean => {
+        const now = primaryOf(c.client.topologyDescription);
+        return now !== null && now !== prior;
+      };
+      if (changed()) return;
+      const wait = new Promise<void>((resolve) => {
+        const listener = (): void => {
+          if (!changed()) return;
+          c.client.off('topologyDescriptionChanged', listener);
+          resolve();
+        };
+        c.client.on('topologyDescriptionChanged', listener);
+      });
+      await ctx.drive(wait, limitMs).catch((error: unknown) => {
+        throw new SpecMismatch(`${where}`, `a primary other than ${prior ?? 'none'}`, primaryOf(c.client.topologyDescription), `within ${limitMs} virtual ms: ${(error as Error).message}`);
+      });
+      return;
+    }
+    case 'runOnThread': {
+      const thread = ctx.entities.getAs(String(args['thread']), 'thread').value;
+      const op = parseOperation(args['operation'], `${where}.arguments.operation`);
+      const inThread = threadContext(ctx);
+      thread.run(() => ctx.runOperation(inThread, op, `${where} on thread ${String(args['thread'])}: ${op.name}`));
+      return;
+    }
+    case 'waitForThread': {
+      const thread = ctx.entities.getAs(String(args['thread']), 'thread').value;
+      await ctx.drive(thread.tail, defaultWaitLimitMs).catch((error: unknown) => {
+        throw new SpecMismatch(where, 'the thread to finish', 'it did not', `within ${defaultWaitLimitMs} virtual ms: ${(error as Error).message}`);
+      });
+      if (thread.failed) throw thread.error;
+      return;
     }
     case 'waitForEvent': {
       const c = client(ctx, args, where);
@@ -102,7 +162,7 @@ export async function runSpecialOperation(ctx: SpecialContext, op: Operation, wh
     case 'wait': {
       const ms = args['ms'];
       if (typeof ms !== 'number' || !(ms >= 0)) throw new EntityError(`${where}.arguments.ms: must be a number of ms >= 0`);
-      await settle(world, new Promise<void>((resolve) => world.scheduler.after(ms, 'unified.wait', resolve)), ms + 1);
+      await ctx.drive(new Promise<void>((resolve) => world.scheduler.after(ms, 'unified.wait', resolve)), ms + 1);
       return;
     }
     case 'assertSameLsidOnLastTwoCommands':
@@ -129,12 +189,6 @@ export async function runSpecialOperation(ctx: SpecialContext, op: Operation, wh
     case 'assertSessionDirty':
     case 'assertSessionNotDirty':
       throw new MissingFeature('explicit sessions (session entities)');
-    case 'runOnThread':
-    case 'waitForThread':
-      throw new MissingFeature('thread entities (runOnThread)');
-    case 'recordTopologyDescription':
-    case 'waitForPrimaryChange':
-      throw new MissingFeature('topologyDescription entities (recordTopologyDescription)');
     case 'assertNumberConnectionsCheckedOut':
       throw new MissingFeature('a count of checked-out connections on the client (assertNumberConnectionsCheckedOut)');
     case 'assertIndexExists':
