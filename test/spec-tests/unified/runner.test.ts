@@ -83,6 +83,29 @@ test('expectError: a server error through a fail point, and an error that did no
   assert.match(noError.message, /expectError: expected "an error"/);
 });
 
+test('threads run operations concurrently; waitForThread reports their failure; topology descriptions are recorded', async () => {
+  const thread = (n: number, id: number, expectResult: unknown) => ({
+    name: 'runOnThread', object: 'testRunner',
+    arguments: { thread: `thread${n}`, operation: { name: 'insertOne', object: 'collection0', arguments: { document: { _id: id } }, expectResult } },
+  });
+  const create = { name: 'createEntities', object: 'testRunner', arguments: { entities: [{ thread: { id: 'thread0' } }, { thread: { id: 'thread1' } }] } };
+  const topology = [
+    { name: 'recordTopologyDescription', object: 'testRunner', arguments: { client: 'client0', id: 'td' } },
+    { name: 'assertTopologyType', object: 'testRunner', arguments: { topologyDescription: 'td', topologyType: 'ReplicaSetWithPrimary' } },
+  ];
+  const wait = (n: number) => ({ name: 'waitForThread', object: 'testRunner', arguments: { thread: `thread${n}` } });
+  await run(file({
+    operations: [create, thread(0, 2, { insertedId: 2 }), thread(1, 3, { insertedId: 3 }), wait(0), wait(1), ...topology],
+    expectEvents: [],
+    outcome: [{ collectionName: 'coll', databaseName: 'db', documents: [{ _id: 1, x: 11 }, { _id: 2 }, { _id: 3 }] }],
+  }));
+  const failed = await failure(file({ operations: [create, thread(0, 2, { insertedId: 4 }), wait(0)], expectEvents: [] }));
+  assert.match(failed.message, /expectResult\.insertedId: expected 4, got 2/);
+  const ping = { name: 'runCommand', object: 'database0', arguments: { command: { ping: 1 }, commandName: 'ping' } };
+  const wrongType = await failure(file({ operations: [ping, { ...topology[0] }, { ...topology[1], arguments: { topologyDescription: 'td', topologyType: 'Single' } }], expectEvents: [] }));
+  assert.match(wrongType.message, /topologyType: expected "Single", got "ReplicaSetWithPrimary"/);
+});
+
 test('schema errors name the bad field', () => {
   assert.throws(() => parseUnifiedFile({ description: 'x', schemaVersion: '1.0', tests: [{ description: 't', operations: [{ object: 'c' }] }] }), (e: Error) => e instanceof UnifiedSchemaError && /tests\[0\]\.operations\[0\]\.name: must be a string/.test(e.message));
   assert.throws(() => parseUnifiedFile({ description: 'x', schemaVersion: '2.0', tests: [] }), /schemaVersion: 2\.0 is not supported/);
