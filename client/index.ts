@@ -36,3 +36,6 @@ export {
   MongoServerError,
 } from '../core/errors.js';
 export { MongoWriteConcernError } from '../core/executor/index.js';
+export { GridFSBucket, MongoGridFSError, defaultBucketName, maxDownloadBytes, type GridFSBucketOptions, type DownloadByNameOptions } from './gridfs.js';
+export { CommandCursor, type AggregateOptions } from './operations/read-commands.js';
+export { type AnyBulkWriteOperation, type BulkWriteResult, maxBulkWriteModels } from './operations/bulk-write.js';

@@ -9,6 +9,7 @@ import { MongoClient } from '../../client/mongo-client.js';
 import type { Collection } from '../../client/collection.js';
 import type { Db } from '../../client/db.js';
 import type { FindCursor } from '../../client/cursor.js';
+import { GridFSBucket } from '../../client/gridfs.js';
 import type { TopologyDescription } from '../../core/sdam/types.js';
 import { isSensitiveCommand } from '../../core/executor/index.js';
 import { simPorts } from '../../harness/sim-ports.js';
@@ -134,6 +135,7 @@ export type Entity =
   | { readonly type: 'bson'; readonly value: unknown }
   | { readonly type: 'events'; readonly value: Doc[] }
   | { readonly type: 'thread'; readonly value: ThreadEntity }
+  | { readonly type: 'bucket'; readonly value: GridFSBucket }
   | { readonly type: 'topologyDescription'; readonly value: TopologyDescription };
 
 /**
@@ -262,8 +264,14 @@ export function createEntity(map: EntityMap, cluster: SimCluster, raw: Doc, wher
     }
     case 'session':
       throw new MissingFeature('explicit sessions (session entities)');
-    case 'bucket':
-      throw new MissingFeature('GridFS (bucket entities)');
+    case 'bucket': {
+      const dbEntity = map.getAs(String(spec['database']), 'database');
+      const options = (spec['bucketOptions'] ?? {}) as Doc;
+      for (const key of Object.keys(options)) if (key !== 'bucketName') throw new MissingFeature(`the GridFS bucket option ${key}`);
+      const bucketName = options['bucketName'];
+      map.set(id, { type: 'bucket', value: new GridFSBucket(dbEntity.value, bucketName === undefined ? {} : { bucketName: String(bucketName) }) });
+      return;
+    }
     case 'thread':
       map.set(id, { type: 'thread', value: new ThreadEntity() });
       return;

@@ -7,6 +7,7 @@
 import type { Collection } from '../../client/collection.js';
 import type { Db } from '../../client/db.js';
 import type { FindCursor } from '../../client/cursor.js';
+import type { GridFSBucket } from '../../client/gridfs.js';
 import type { MongoClient } from '../../client/mongo-client.js';
 import type { ClientEntity, Entity } from './entities.js';
 import { MissingFeature } from './missing-feature.js';
@@ -227,8 +228,24 @@ export async function runCursorOperation(cursor: FindCursor, op: Operation, wher
   }
 }
 
+export async function runBucketOperation(bucket: GridFSBucket, op: Operation, where: string): Promise<OperationOutcome> {
+  switch (op.name) {
+    case 'download': {
+      const a = takeArgs(op, where, ['id'], []);
+      return { result: await bucket.download(a['id']), shape: 'value' };
+    }
+    case 'downloadByName': {
+      const a = takeArgs(op, where, ['filename'], ['revision']);
+      return { result: await bucket.downloadByName(String(a['filename']), a['revision'] === undefined ? {} : { revision: a['revision'] as number }), shape: 'value' };
+    }
+    default:
+      throw new MissingFeature(`the GridFS operation ${op.name}`);
+  }
+}
+
 export function runEntityOperation(entity: Entity, op: Operation, where: string): Promise<OperationOutcome> {
   switch (entity.type) {
+    case 'bucket': return runBucketOperation(entity.value, op, where);
     case 'collection': return runCollectionOperation(entity.value, op, where);
     case 'database': return runDatabaseOperation(entity.value, op, where);
     case 'client': return runClientOperation(entity.value, op, where);
