@@ -27,5 +27,7 @@ function unifiedSuite(name: string, dir: string): SpecSuite {
 export const suites: SpecSuite[] = [
   unifiedSuite('unified/retryable-reads', 'retryable-reads/tests/unified'),
   unifiedSuite('unified/retryable-writes', 'retryable-writes/tests/unified'),
+  unifiedSuite('unified/server-selection-logging', 'server-selection/tests/logging'),
+  unifiedSuite('unified/cmap-logging', 'connection-monitoring-and-pooling/tests/logging'),
   unifiedSuite('unified/command-monitoring', 'command-logging-and-monitoring/tests/monitoring'),
 ];
