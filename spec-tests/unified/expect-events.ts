@@ -100,7 +100,8 @@ export function assertExpectedEvents(expected: ExpectedEventsForClient, observed
   const allowed = typesOf(expected.eventType);
   expected.events.forEach((e, i) => {
     const type = Object.keys(e)[0]!;
-    if (!allowed.has(type)) throw new MissingFeature(`the ${type} event (eventType ${expected.eventType})`);
+    // unified-test-format.md "expectedEvent": only the event types of the list's eventType are allowed.
+    if (!allowed.has(type)) throw new SpecMismatch(`${path}.events[${i}]`, `a ${expected.eventType} event type (${[...allowed].join(', ')})`, type, 'not allowed by eventType');
   });
   const actual = observed.filter((o) => o.kind === expected.eventType);
   if (actual.length < expected.events.length || (!expected.ignoreExtraEvents && actual.length !== expected.events.length)) {
