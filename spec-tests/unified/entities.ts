@@ -69,6 +69,8 @@ export class ClientEntity {
   /** Request ids of the runner's own configureFailPoint commands, whose events are never recorded. */
   readonly hiddenRequestIds = new Set<number>();
   hideNextConfigureFailPoint = 0;
+  /** Connections checked out of this client's pools and not yet checked in. */
+  checkedOut = 0;
   /** Conditions waited on (waitForEvent): each returns true once satisfied and is then dropped. */
   private waiters: (() => boolean)[] = [];
 
@@ -82,6 +84,9 @@ export class ClientEntity {
     const names = new Set<string>(['commandStarted', 'commandSucceeded', 'commandFailed']);
     for (const type of observe) names.add(eventNames[type]!.node);
     for (const name of names) client.on(name, (event: Record<string, unknown>) => this.record(name, event));
+    // assertNumberConnectionsCheckedOut counts from the CMAP events, observed or not.
+    client.on('connectionCheckedOut', () => this.checkedOut++);
+    client.on('connectionCheckedIn', () => this.checkedOut--);
   }
 
   addWaiter(check: () => boolean): void {

@@ -189,8 +189,11 @@ export async function runSpecialOperation(ctx: SpecialContext, op: Operation, wh
     case 'assertSessionDirty':
     case 'assertSessionNotDirty':
       throw new MissingFeature('explicit sessions (session entities)');
-    case 'assertNumberConnectionsCheckedOut':
-      throw new MissingFeature('a count of checked-out connections on the client (assertNumberConnectionsCheckedOut)');
+    case 'assertNumberConnectionsCheckedOut': {
+      const c = client(ctx, args, where);
+      if (c.checkedOut !== args['connections']) throw new SpecMismatch(`${where}.connections`, args['connections'], c.checkedOut, 'connections checked out now');
+      return;
+    }
     case 'assertIndexExists':
     case 'assertIndexNotExists':
       throw new MissingFeature('indexes (createIndex) in the simulator');

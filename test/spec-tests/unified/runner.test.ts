@@ -106,6 +106,14 @@ test('threads run operations concurrently; waitForThread reports their failure; 
   assert.match(wrongType.message, /topologyType: expected "Single", got "ReplicaSetWithPrimary"/);
 });
 
+test('assertNumberConnectionsCheckedOut counts connections out of the pools now', async () => {
+  const insert = { name: 'insertOne', object: 'collection0', arguments: { document: { _id: 2, x: 22 } } };
+  const count = (connections: number) => ({ name: 'assertNumberConnectionsCheckedOut', object: 'testRunner', arguments: { client: 'client0', connections } });
+  await run(file({ operations: [insert, count(0)] }));
+  const wrong = await failure(file({ operations: [insert, count(1)] }));
+  assert.match(wrong.message, /connections: expected 1, got 0/);
+});
+
 test('schema errors name the bad field', () => {
   assert.throws(() => parseUnifiedFile({ description: 'x', schemaVersion: '1.0', tests: [{ description: 't', operations: [{ object: 'c' }] }] }), (e: Error) => e instanceof UnifiedSchemaError && /tests\[0\]\.operations\[0\]\.name: must be a string/.test(e.message));
   assert.throws(() => parseUnifiedFile({ description: 'x', schemaVersion: '2.0', tests: [] }), /schemaVersion: 2\.0 is not supported/);
