@@ -3,6 +3,7 @@
  * failCommand fail point (client connections only), then to its handler; errors become server
  * error replies with the labels and topologyVersion this server version would add.
  */
+import { hasWriteStage } from './aggregate-write.js';
 import { getnonceCommand } from './getnonce.js';
 import type { ObjectId } from 'bson';
 import type { Trace } from '../kernel/trace.js';
@@ -225,7 +226,14 @@ export class CommandDispatcher {
       case 'find': return data.find(db, body);
       case 'getMore': return cursors.getMore(body);
       case 'killCursors': return cursors.kill(body);
-      case 'count': case 'aggregate': case 'distinct': case 'listCollections': case 'listDatabases': case 'listIndexes':
+      case 'aggregate':
+        // $out / $merge make an aggregate a write (primary only, through the oplog, write concern).
+        if (hasWriteStage(body)) {
+          data.write(db, name, body, respond);
+          return undefined;
+        }
+        return data.read(db, name, body);
+      case 'count': case 'distinct': case 'listCollections': case 'listDatabases': case 'listIndexes':
         return data.read(db, name, body);
       case 'insert': case 'update': case 'delete': case 'findAndModify': case 'findandmodify':
       case 'create': case 'drop': case 'dropDatabase':
