@@ -165,7 +165,7 @@ export class FindCursor<T = Document> implements AsyncIterable<T> {
     const batchSize = this.options.batchSize !== undefined && this.options.batchSize > 0 ? this.options.batchSize : undefined;
     const size = left === undefined ? batchSize : batchSize === undefined ? left : Math.min(left, batchSize);
     if (size !== undefined) command.batchSize = size;
-    if (this.options.comment !== undefined) command.comment = this.options.comment;
+    // `comment` is not repeated on getMore: servers before 4.4 reject it there.
     const { reply } = await this.runner.run({
       kind: 'read',
       databaseName: this.target.databaseName,
