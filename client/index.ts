@@ -40,3 +40,6 @@ export { MongoWriteConcernError } from '../core/executor/index.js';
 export { ClientRuntime, type ClientRuntimeOptions } from './runtime/index.js';
 export type { ClientRuntimeApi, RunOperation, RunResult, RuntimeEvent } from './runtime/index.js';
 export type { ClockPort, ConnectionHandlers, Document, RuntimePorts, TimerHandle, TransportConnection, TransportPort } from './runtime/index.js';
+export { GridFSBucket, MongoGridFSError, defaultBucketName, maxDownloadBytes, type GridFSBucketOptions, type DownloadByNameOptions } from './gridfs.js';
+export { CommandCursor, type AggregateOptions } from './operations/read-commands.js';
+export { type AnyBulkWriteOperation, type BulkWriteResult, maxBulkWriteModels } from './operations/bulk-write.js';

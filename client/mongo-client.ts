@@ -33,6 +33,7 @@ import { inspectSymbol, resolveClientOptions, type MongoClientOptions, type Reso
 import { defaultRuntimeFactory } from './runtime-factory.js';
 import type { ClientRuntimeApi, RunOperation, RuntimeEvent } from './runtime/api.js';
 import type { Document } from './runtime/ports.js';
+import { listDatabasesCommand } from './operations/read-commands.js';
 
 /** The database `db()` returns without a name and without one in the URI (Node driver default). */
 export const defaultDatabaseName = 'test';
@@ -125,6 +126,21 @@ export class MongoClient extends EventEmitter {
   }
   get readConcern(): ReadConcern | undefined {
     return this.settings.readConcern;
+  }
+
+  /**
+   * enumerate-databases.md "listDatabases" (the Node driver's `db().admin().listDatabases()`):
+   * the reply `{databases, totalSize, ...}`; a retryable read on the primary.
+   */
+  async listDatabases(options: { filter?: Document; nameOnly?: boolean; authorizedDatabases?: boolean; comment?: unknown } = {}): Promise<Document> {
+    const { reply } = await this.context.run({ kind: 'read', databaseName: 'admin', command: listDatabasesCommand(options), readPreference: this.settings.readPreference });
+    return reply;
+  }
+
+  /** The database names (enumerate-databases.md "listDatabaseNames": nameOnly). */
+  async listDatabaseNames(options: { filter?: Document; authorizedDatabases?: boolean; comment?: unknown } = {}): Promise<string[]> {
+    const reply = await this.listDatabases({ ...options, nameOnly: true });
+    return Array.isArray(reply.databases) ? reply.databases.map((d: Document) => String(d.name)) : [];
   }
 
   /** The current SDAM topology description. */

@@ -3,13 +3,15 @@
  * failCommand fail point (client connections only), then to its handler; errors become server
  * error replies with the labels and topologyVersion this server version would add.
  */
+import { hasWriteStage } from './aggregate-write.js';
+import { getnonceCommand } from './getnonce.js';
 import type { ObjectId } from 'bson';
 import type { Trace } from '../kernel/trace.js';
 import { type Document, commandName } from '../protocol.js';
 import { type ClientConnection, CloseConnection, sendReply } from './connection.js';
 import type { CursorRegistry } from './cursors.js';
 import type { DataCommands } from './data-commands.js';
-import { CommandError, ErrorCodes, codeNameOf, errorReply, retryableWriteErrorCodes, withLegacyNames } from './errors.js';
+import { CommandError, ErrorCodes, errorReply, retryableWriteErrorCodes, withLegacyNames } from './errors.js';
 import type { FailCommandData, FailPoints } from './failpoints.js';
 import type { Elections } from './elections.js';
 import type { Heartbeats } from './heartbeats.js';
@@ -164,8 +166,8 @@ export class CommandDispatcher {
   private execute(conn: ClientConnection, requestId: number, db: string, name: string, body: Readonly<Document>, failData: FailCommandData | undefined): void {
     const respond = (result: Doc): void => {
       if (failData?.writeConcernError !== undefined && result['ok'] === 1) {
+        // failCommand appends data.writeConcernError verbatim (no codeName is added).
         const wce = { ...failData.writeConcernError };
-        if (typeof wce['code'] === 'number' && wce['codeName'] === undefined) wce['codeName'] = codeNameOf(wce['code']);
         result = { ...result, writeConcernError: wce };
         const labels = Array.isArray(wce['errorLabels']) ? [...(wce['errorLabels'] as string[])]
           : typeof wce['code'] === 'number' ? this.automaticLabels(wce['code'], body) : [];
@@ -205,6 +207,7 @@ export class CommandDispatcher {
         return handlers.hello(conn, requestId, body);
       case 'isMaster': case 'ismaster': return handlers.hello(conn, requestId, body);
       case 'ping': return { ok: 1 };
+      case 'getnonce': return getnonceCommand(this.deps.version, conn.id, requestId);
       case 'buildInfo': case 'buildinfo': return this.buildInfo();
       case 'configureFailPoint': return this.deps.failPoints.configure(body);
       case 'endSessions': case 'killAllSessions': case 'killSessions': case 'refreshSessions': return { ok: 1 };
@@ -223,7 +226,14 @@ export class CommandDispatcher {
       case 'find': return data.find(db, body);
       case 'getMore': return cursors.getMore(body);
       case 'killCursors': return cursors.kill(body);
-      case 'count': case 'aggregate': case 'distinct': case 'listCollections': case 'listDatabases': case 'listIndexes':
+      case 'aggregate':
+        // $out / $merge make an aggregate a write (primary only, through the oplog, write concern).
+        if (hasWriteStage(body)) {
+          data.write(db, name, body, respond);
+          return undefined;
+        }
+        return data.read(db, name, body);
+      case 'count': case 'distinct': case 'listCollections': case 'listDatabases': case 'listIndexes':
         return data.read(db, name, body);
       case 'insert': case 'update': case 'delete': case 'findAndModify': case 'findandmodify':
       case 'create': case 'drop': case 'dropDatabase':

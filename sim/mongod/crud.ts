@@ -4,6 +4,7 @@
  * storage directly: each effect becomes an oplog entry through `WriteSink.write`, which the
  * process appends and applies — so primaries and secondaries change data the same way.
  */
+import { applyReturnKey } from './find-modifiers.js';
 import { CommandError, ErrorCodes, codeNameOf } from './errors.js';
 import type { TxnRecord } from './oplog.js';
 import { type Doc, matches, project, sortComparator } from './query.js';
@@ -268,6 +269,7 @@ export function findCommand(storage: Storage, db: string, body: Readonly<Doc>): 
   if (limit > 0) docs = docs.slice(0, limit);
   const projection = filterOf(body['projection'], 'projection');
   if (projection !== undefined) docs = docs.map((d) => project(d, projection));
+  docs = applyReturnKey(docs, body);
   return { ns, docs, batchSize, singleBatch: body['singleBatch'] === true || (limit > 0 && limit <= batchSize) };
 }
 
