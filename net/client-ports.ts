@@ -8,11 +8,13 @@
  * Like the simulated ports, nothing here calls back re-entrantly: replies and closes arrive from
  * socket events, and a close we asked for is reported from a later macrotask.
  */
+import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as tls from 'node:tls';
 import { performance } from 'node:perf_hooks';
 import { WireFramer, WireProtocolError, decodeMessage, encodeOpMsg } from '../core/wire/index.js';
 import type { RandomSource } from '../core/random.js';
+import { parseConnectionString } from '../core/uri/index.js';
 import type { ClockPort, ConnectionHandlers, Document, RuntimePorts, TimerHandle, TransportConnection, TransportPort } from '../client/runtime/ports.js';
 
 /** Largest message accepted from a server before the connection is dropped (the server's maxMessageSizeBytes). */
@@ -178,4 +180,35 @@ export function netPorts(options: NetPortsOptions = {}): NetRuntimePorts {
     pendingTimers: () => clock.live.size,
     openConnections: () => transport.open.size,
   };
+}
+
+/**
+ * The ports a connection string asks for: TLS when it says `tls=true` (or `ssl=true`, or the
+ * scheme is mongodb+srv), with `tlsCAFile`, `tlsCertificateKeyFile` read from disk and
+ * `tlsAllowInvalidCertificates` / `tlsAllowInvalidHostnames` / `tlsInsecure` honoured.
+ * Throws MongoParseError for a bad string, and an Error naming the file that cannot be read.
+ */
+export function netPortsForUri(uri: string, options: Omit<NetPortsOptions, 'tls' | 'tlsOptions'> = {}): NetRuntimePorts {
+  const cs = parseConnectionString(uri);
+  const o = cs.options;
+  const useTls = o.tls === true || cs.scheme === 'mongodb+srv';
+  if (!useTls) return netPorts(options);
+  const tlsOptions: tls.ConnectionOptions = {};
+  const read = (option: string): Buffer => {
+    const file = o[option];
+    try {
+      return fs.readFileSync(String(file));
+    } catch (error) {
+      throw new Error(`${option} ${JSON.stringify(file)} cannot be read: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+    }
+  };
+  if (typeof o['tlsCAFile'] === 'string') tlsOptions.ca = read('tlsCAFile');
+  if (typeof o['tlsCertificateKeyFile'] === 'string') {
+    const pem = read('tlsCertificateKeyFile');
+    tlsOptions.cert = pem;
+    tlsOptions.key = pem;
+  }
+  if (o['tlsAllowInvalidCertificates'] === true || o['tlsInsecure'] === true) tlsOptions.rejectUnauthorized = false;
+  if (o['tlsAllowInvalidHostnames'] === true || o['tlsInsecure'] === true) tlsOptions.checkServerIdentity = () => undefined;
+  return netPorts({ ...options, tls: true, tlsOptions });
 }

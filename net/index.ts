@@ -6,5 +6,5 @@ export { ServedCluster, ServedReplicaSet, servedClientHost, defaultServedElectio
 export type { ServeOptions } from './served-cluster.js';
 export { RealTimePacer, checkSpeed, maxPacerSleepMs } from './pacer.js';
 export { WireBridge, maxInFlightPerConnection, maxPendingWriteBytes, servedMaxMessageSizeBytes } from './wire-bridge.js';
-export { netPorts, clientMaxMessageSizeBytes } from './client-ports.js';
+export { netPorts, netPortsForUri, clientMaxMessageSizeBytes } from './client-ports.js';
 export type { NetPortsOptions, NetRuntimePorts } from './client-ports.js';
