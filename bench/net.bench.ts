@@ -5,11 +5,10 @@
  * noise hits both. Figures are operations per second of wall time; the issue's goal is a ratio
  * of at least 1.0 for insertOne and findOne.
  */
-import { performance } from 'node:perf_hooks';
 import { MongoClient as OfficialClient } from 'mongodb';
 import { MongoClient } from '../client/mongo-client.js';
 import { ServedCluster, netPorts } from '../net/index.js';
-import { defaultMeasureOptions, keep, type MeasureOptions } from './measure.js';
+import { asyncOpsPerSecond, defaultMeasureOptions, maxAwaitedOperations, median } from './measure.js';
 import type { Benchmark, BenchOptions, BenchResult } from './types.js';
 
 const benchSeed = 1;
@@ -18,33 +17,10 @@ const servedSpeed = 10;
 /** Alternating measuring rounds per client; the median is reported. */
 const rounds = 5;
 const seededDocuments = 100;
-const maxOperations = 10_000_000;
 /** Goal from issue 11: mongosim's client at least as fast as the official driver. */
 const goalRatio = 1.0;
 
 type Workload = (coll: { insertOne(d: Record<string, unknown>): Promise<unknown>; findOne(f: Record<string, unknown>): Promise<unknown> }, i: number) => Promise<unknown>;
-
-async function roundOps(fn: (i: number) => Promise<unknown>, options: MeasureOptions, offset: number): Promise<number> {
-  let sink: unknown;
-  let i = offset;
-  const warmEnd = performance.now() + options.warmupMs;
-  while (performance.now() < warmEnd && i - offset < maxOperations) sink = await fn(i++);
-  const start = performance.now();
-  let ops = 0;
-  let elapsed = 0;
-  while (elapsed < options.minWallMs && ops < maxOperations) {
-    sink = await fn(i++);
-    ops++;
-    elapsed = performance.now() - start;
-  }
-  keep(sink);
-  return (ops * 1000) / elapsed;
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)] as number;
-}
 
 async function compare(name: string, workload: Workload, options: BenchOptions): Promise<BenchResult> {
   const cluster = await ServedCluster.start({ members: 3, seed: benchSeed, speed: servedSpeed });
@@ -60,8 +36,8 @@ async function compare(name: string, workload: Workload, options: BenchOptions):
     const a: number[] = [];
     const b: number[] = [];
     for (let r = 0; r < (options.quick ? 1 : rounds); r++) {
-      a.push(await roundOps((i) => workload(oursColl, i), measure, r * 2 * maxOperations));
-      b.push(await roundOps((i) => workload(peerColl as never, i), measure, (r * 2 + 1) * maxOperations));
+      a.push(await asyncOpsPerSecond((i) => workload(oursColl, i), measure, r * 2 * maxAwaitedOperations));
+      b.push(await asyncOpsPerSecond((i) => workload(peerColl as never, i), measure, (r * 2 + 1) * maxAwaitedOperations));
     }
     const mongosim = median(a);
     const peerOps = median(b);
