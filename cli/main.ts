@@ -8,6 +8,7 @@ import { specCommand, SPEC_USAGE } from './spec-command.js';
 import { runScenarioCommand, RUN_USAGE } from './run-command.js';
 import { tutorialCommand, TUTORIAL_USAGE } from './tutorial-command.js';
 import { UsageError } from './usage-error.js';
+import { serveCommand, SERVE_USAGE } from './serve-command.js';
 import { SpecTreeError } from '../spec-tests/locate.js';
 import { SkipsFileError } from '../spec-tests/skips.js';
 import { packageRoot } from '../spec-tests/package-root.js';
@@ -19,6 +20,7 @@ Commands:
               (mongosim [--seed N] [--json] [--html FILE])
   spec        run the official specification suites (mongosim spec --help)
   run FILE    run a simulator scenario (mongosim run --help)
+  serve       serve a simulated cluster to real drivers over TCP (mongosim serve --help)
   help        show this help
   --version   print the version
 
@@ -26,7 +28,9 @@ ${TUTORIAL_USAGE}
 
 ${SPEC_USAGE}
 
-${RUN_USAGE}`;
+${RUN_USAGE}
+
+${SERVE_USAGE}`;
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(`${packageRoot}/package.json`, 'utf8')) as { version: string };
@@ -46,6 +50,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
         return await specCommand(rest, env, out);
       case 'run':
         return await runScenarioCommand(rest);
+      case 'serve': return await serveCommand(rest);
       case 'help':
       case '--help':
       case '-h':
