@@ -36,3 +36,4 @@ export {
   MongoServerError,
 } from '../core/errors.js';
 export { MongoWriteConcernError } from '../core/executor/index.js';
+export { MongoBSONError, checkCommandDocument, commandOverheadBytes, type BsonCheckOptions } from './bson-check.js';
