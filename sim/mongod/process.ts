@@ -426,7 +426,7 @@ export class MongodProcess {
     const incarnation = timers.incarnation;
     socket.onMessage((message) => {
       if (timers.incarnation !== incarnation || !isRequest(message)) return;
-      dispatcher.handleRequest(conn, message.requestId, message.db, message.body);
+      dispatcher.handleRequest(conn, message.requestId, message.db, message.body, message.bsonSizeBytes);
     });
     socket.onClose(() => {
       this.connections.delete(conn);
