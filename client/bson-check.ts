@@ -56,9 +56,11 @@ export function checkCommandDocument(command: Document, options: BsonCheckOption
   if (!Number.isSafeInteger(limit) || limit <= 0) {
     throw new RangeError(`checkCommandDocument: maxBsonObjectSize ${String(limit)} must be a positive whole number of bytes`);
   }
-  // Documents a write carries are bounded one by one (the size a user controls), the command as a whole with the headroom.
+  const total = calculateObjectSize(command);
+  // Documents a write carries are bounded one by one (the size a user controls), the command as
+  // a whole with the headroom; no document can be over the limit when the whole command is not.
   const documents = command['documents'];
-  if (Array.isArray(documents)) {
+  if (total > limit && Array.isArray(documents)) {
     for (let i = 0; i < documents.length; i++) {
       const doc: unknown = documents[i];
       if (typeof doc !== 'object' || doc === null) continue;
@@ -68,7 +70,6 @@ export function checkCommandDocument(command: Document, options: BsonCheckOption
       }
     }
   }
-  const total = calculateObjectSize(command);
   if (total > limit + commandOverheadBytes) {
     throw new MongoBSONError(
       `${name}: the command is ${total} bytes of BSON, larger than maxBsonObjectSize + ${commandOverheadBytes} (${limit + commandOverheadBytes} bytes)`,

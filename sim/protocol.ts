@@ -69,19 +69,30 @@ export function commandName(body: Readonly<Document>): string | undefined {
  */
 const driverDeserializeOptions = { promoteLongs: true, promoteValues: true, promoteBuffers: false, bsonRegExp: false } as const;
 
-/** The `bson` serializer's internal buffer at load (17 MiB): larger documents need it grown first. */
-const bsonSerializerBufferBytes = 17 * 1024 * 1024;
+/** The `bson` serializer's internal buffer at load (17 MiB); it only ever grows. */
+let bsonSerializerBufferBytes = 17 * 1024 * 1024;
+/**
+ * A serialization this close to the buffer's end may have overflowed it: the serializer does not
+ * throw, it silently cuts the document short, so such a result is measured and redone.
+ */
+const overflowSuspicionBytes = 1024 * 1024;
 
 /**
  * `doc` as it arrives on the other side of a real connection: serialized to BSON and read back,
  * sharing nothing with the original (undefined fields are dropped, functions are not carried).
  * Throws the `bson` package's error for what BSON cannot encode (the client checks first, see
- * client/bson-check.ts). Sized first so that a document larger than the serializer's internal
- * buffer (17 MB) grows it instead of failing: the server, not the copy, decides what is too large.
+ * client/bson-check.ts). A document larger than the serializer's buffer grows it instead of
+ * failing: the server, not the copy, decides what is too large.
  */
 export function bsonCopy(doc: Readonly<Document>): { readonly doc: Document; readonly sizeBytes: number } {
-  const sizeBytes = calculateObjectSize(doc);
-  if (sizeBytes > bsonSerializerBufferBytes) setInternalBufferSize(sizeBytes); // grows only, never shrinks
-  const bytes = serialize(doc);
+  let bytes = serialize(doc);
+  if (bytes.length > bsonSerializerBufferBytes - overflowSuspicionBytes) {
+    const sizeBytes = calculateObjectSize(doc);
+    if (sizeBytes + overflowSuspicionBytes > bsonSerializerBufferBytes) {
+      bsonSerializerBufferBytes = sizeBytes + overflowSuspicionBytes;
+      setInternalBufferSize(bsonSerializerBufferBytes);
+    }
+    bytes = serialize(doc);
+  }
   return { doc: deserialize(bytes, driverDeserializeOptions) as Document, sizeBytes: bytes.length };
 }
