@@ -72,8 +72,8 @@ const driverDeserializeOptions = { promoteLongs: true, promoteValues: true, prom
 /** The `bson` serializer's internal buffer at load (17 MiB); it only ever grows. */
 let bsonSerializerBufferBytes = 17 * 1024 * 1024;
 /**
- * A serialization this close to the buffer's end may have overflowed it: the serializer does not
- * throw, it silently cuts the document short, so such a result is measured and redone.
+ * A serialization this close to the buffer's end may have overflowed it: the serializer then
+ * either throws or silently cuts the document short, so such a result is measured and redone.
  */
 const overflowSuspicionBytes = 1024 * 1024;
 
@@ -85,9 +85,16 @@ const overflowSuspicionBytes = 1024 * 1024;
  * failing: the server, not the copy, decides what is too large.
  */
 export function bsonCopy(doc: Readonly<Document>): { readonly doc: Document; readonly sizeBytes: number } {
-  let bytes = serialize(doc);
-  if (bytes.length > bsonSerializerBufferBytes - overflowSuspicionBytes) {
+  let bytes: Uint8Array | null = null;
+  let failure: unknown = null;
+  try {
+    bytes = serialize(doc);
+  } catch (error) {
+    failure = error;
+  }
+  if (bytes === null || bytes.length > bsonSerializerBufferBytes - overflowSuspicionBytes) {
     const sizeBytes = calculateObjectSize(doc);
+    if (sizeBytes + overflowSuspicionBytes <= bsonSerializerBufferBytes && failure !== null) throw failure; // not an overflow
     if (sizeBytes + overflowSuspicionBytes > bsonSerializerBufferBytes) {
       bsonSerializerBufferBytes = sizeBytes + overflowSuspicionBytes;
       setInternalBufferSize(bsonSerializerBufferBytes);

@@ -28,6 +28,14 @@ test('bsonCopy: documents around and beyond the serializer\'s 17 MiB buffer arri
     assert.is((doc['s'] as string).length, n, `${n} characters`);
     assert.is(sizeBytes, n + 13, 'the BSON size: length 4, type 1, key 2, string length 4, the string, NUL 1, end 1');
   }
+  // A field that starts past the buffer's end makes the serializer throw rather than truncate.
+  const { doc } = bsonCopy({ a: 'x'.repeat(64 * MiB), b: 'y'.repeat(10) });
+  assert.is((doc['a'] as string).length, 64 * MiB);
+  assert.is(doc['b'], 'y'.repeat(10));
+  // What BSON cannot encode still fails with the serializer's own error.
+  const circular: Record<string, unknown> = {};
+  circular['self'] = circular;
+  assert.throws(() => bsonCopy(circular), /circular/i);
 });
 
 test.run();
