@@ -43,3 +43,4 @@ export type { ClockPort, ConnectionHandlers, Document, RuntimePorts, TimerHandle
 export { GridFSBucket, MongoGridFSError, defaultBucketName, maxDownloadBytes, type GridFSBucketOptions, type DownloadByNameOptions } from './gridfs.js';
 export { CommandCursor, type AggregateOptions } from './operations/read-commands.js';
 export { type AnyBulkWriteOperation, type BulkWriteResult, maxBulkWriteModels } from './operations/bulk-write.js';
+export { MongoBSONError, checkCommandDocument, commandOverheadBytes, type BsonCheckOptions } from './bson-check.js';

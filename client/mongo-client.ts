@@ -23,6 +23,7 @@ import {
   secondariesOf,
 } from './attributes.js';
 import type { ReadConcern, WriteConcern } from './concerns.js';
+import { checkCommandDocument } from './bson-check.js';
 import { Db } from './db.js';
 import { MongoTopologyClosedError } from './errors.js';
 import { runOperation, type OperationSuccess } from './execute.js';
@@ -200,6 +201,12 @@ export class MongoClient extends EventEmitter {
   private readonly context = {
     run: (operation: RunOperation): Promise<OperationSuccess> => {
       if (this.closing !== null) return Promise.reject(new MongoTopologyClosedError('the client is closed'));
+      // What BSON cannot carry or the server would refuse fails here, naming the field, before anything is sent.
+      try {
+        checkCommandDocument(operation.command, { maxBsonObjectSize: this.maxBsonObjectSize });
+      } catch (error) {
+        return Promise.reject(error);
+      }
       return runOperation(this.runtime, operation);
     },
     newObjectId: (): unknown => this.ids.next(),

@@ -20,10 +20,10 @@ import type { Replication } from './replication.js';
 import type { Doc } from './query.js';
 import type { IncarnationTimers } from './timers.js';
 import { isPlainObject } from './values.js';
+import { checkRequestSize, opMsgOverheadBytes } from './wire-limits.js';
+import { maxBsonObjectSizeBytes } from './hello.js';
 import { type ServerVersion, fullVersionString, maxWireVersionOf, serverAddsRetryableWriteLabel, supportsAwaitableHello, supportsHelloCommand } from './versions.js';
 
-/** buildInfo's maxBsonObjectSize (16 MiB, the server's). */
-const maxBsonObjectSizeBytes = 16 * 1024 * 1024;
 
 /** Member-to-member commands: their connections are internal (failCommand skips them). */
 const internalCommands: ReadonlySet<string> = new Set([
@@ -73,7 +73,9 @@ export interface CommandDispatchDeps {
 export class CommandDispatcher {
   constructor(private readonly deps: CommandDispatchDeps) {}
 
-  handleRequest(conn: ClientConnection, requestId: number, db: string, body: Readonly<Document>): void {
+  /** `bsonSizeBytes`: the request's BSON size when its sender serialized it (client traffic; see wire-limits.ts). */
+  handleRequest(conn: ClientConnection, requestId: number, db: string, body: Readonly<Document>, bsonSizeBytes?: number): void {
+    if (bsonSizeBytes !== undefined && !this.withinSizeLimits(conn, requestId, body, bsonSizeBytes)) return;
     if (body['replSetHeartbeat'] !== undefined && commandName(body) === 'replSetHeartbeat') {
       // Hot path: an idle set exchanges a heartbeat per member pair every 2 s.
       conn.internal = true;
@@ -114,6 +116,20 @@ export class CommandDispatcher {
       return;
     }
     this.applyFailCommand(conn, requestId, db, name, body, failData);
+  }
+
+  /** False (and the request answered or the connection closed) when the request breaks a size limit. */
+  private withinSizeLimits(conn: ClientConnection, requestId: number, body: Readonly<Document>, bsonSizeBytes: number): boolean {
+    const verdict = checkRequestSize(bsonSizeBytes, body);
+    if (verdict.kind === 'ok') return true;
+    if (verdict.kind === 'close') {
+      this.deps.trace.record('mongod.badMessage', `${this.deps.host} c${conn.id} ${bsonSizeBytes + opMsgOverheadBytes} bytes`);
+      conn.socket.close();
+      this.deps.forgetConnection(conn);
+      return false;
+    }
+    sendReply(conn, requestId, errorReply(verdict.error.code, verdict.error.message));
+    return false;
   }
 
   /** The appName a hello announces (client.application.name) is remembered for the connection. */

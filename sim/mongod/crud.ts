@@ -5,12 +5,15 @@
  * process appends and applies — so primaries and secondaries change data the same way.
  */
 import { applyReturnKey } from './find-modifiers.js';
+import { calculateObjectSize } from 'bson';
 import { CommandError, ErrorCodes, codeNameOf } from './errors.js';
+import { maxBsonObjectSizeBytes } from './hello.js';
 import type { TxnRecord } from './oplog.js';
 import { type Doc, matches, project, sortComparator } from './query.js';
 import type { Storage } from './storage.js';
 import { applyUpdate, upsertSeed, validateUpdate } from './update.js';
 import { compareValues, isPlainObject, valueKey } from './values.js';
+import { objectToInsertTooLarge } from './wire-limits.js';
 
 /** Server limit on statements per write command (hello's maxWriteBatchSize). */
 export const maxWriteBatchSize = 100_000;
@@ -95,6 +98,9 @@ export function insertCommand(storage: Storage, db: string, body: Readonly<Doc>,
   let n = 0;
   const writeErrors = runBatch(body, documents.length, retry, (i, txn) => {
     let doc = documents[i] as Doc;
+    // Measured as sent, before an _id is added (the server's fixDocumentForInsert).
+    const sizeBytes = calculateObjectSize(doc);
+    if (sizeBytes > maxBsonObjectSizeBytes) throw objectToInsertTooLarge(sizeBytes);
     if (doc['_id'] === undefined) doc = { _id: sink.newObjectId(), ...doc };
     const coll = storage.collection(ns);
     if (coll?.docs.has(valueKey(doc['_id']))) throw duplicateKeyError(ns, doc['_id']);
