@@ -5,7 +5,6 @@
  */
 import { MongoNetworkError } from '../../core/errors.js';
 import { PoolClosedError } from '../../core/pool/index.js';
-import { applyApplicationError } from '../../core/sdam/index.js';
 import type { TopologyDescription } from '../../core/sdam/types.js';
 import { createExecutor, stepExecutor, type ExecutorAction, type ExecutorInput, type ExecutorOptions, type ExecutorState, type ExecutorStep, type OperationInput } from '../../core/executor/index.js';
 import type { RunResult } from './api.js';
@@ -113,7 +112,8 @@ export class OperationRun {
         return;
       }
       case 'applicationError': {
-        const input = {
+        return this.ctx.updateTopology({
+          type: 'applicationError',
           address: action.address,
           kind: action.kind,
           handshakeCompleted: action.handshakeCompleted,
@@ -122,8 +122,7 @@ export class OperationRun {
           errorLabels: action.errorLabels,
           serviceId: action.serviceId,
           message: action.error.message,
-        };
-        return this.ctx.updateTopology((t, now) => applyApplicationError(t, input, now));
+        });
       }
       case 'complete':
         return this.finish({ ok: true, reply: action.reply, address: this.lastAddress ?? '', attempts: action.attempts }, action.txnNumberUsed);

@@ -106,7 +106,7 @@ export type ExecutorInput =
 export type ExecutorInputType = ExecutorInput['type'];
 
 /**
- * SDAM "Error handling" input for the runtime to apply (core/sdam applyApplicationError): the
+ * SDAM "Error handling" input for the runtime to apply (core/sdam stepTopology, input `applicationError`): the
  * fields match ApplicationErrorInput; `phase` says whether the handshake had completed.
  */
 export interface ApplicationErrorAction {

@@ -1,18 +1,16 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import {
-  applyApplicationError,
   commandErrorOf,
   isNotWritablePrimary,
   isRecovering,
   isShutdown,
-  markScanned,
   poolGeneration,
   type ApplicationErrorInput,
   type MonitoringMode,
   type TopologyState,
 } from '../../../core/sdam/index.js';
-import { hello, primary, topology } from './helpers.js';
+import { applyApplicationError, hello, markScanned, primary, topology } from './helpers.js';
 
 const tv = (counter: number) => ({ processId: '000000000000000000000001', counter });
 
