@@ -34,7 +34,7 @@ export interface OperationSpec {
 }
 
 export class OperationRun {
-  private state: ExecutorState = createExecutor();
+  private state: ExecutorState;
   private readonly wake: TimerSlot;
   /** The pool the outstanding checkOut or the held connection belongs to. */
   private heldPool: ServerPool | null = null;
@@ -51,6 +51,7 @@ export class OperationRun {
     readonly id: number,
   ) {
     this.wake = new TimerSlot(ctx.ports.clock, `operation.${id}`);
+    this.state = createExecutor(spec.options, ctx.now()).state;
   }
 
   get session(): ServerSession | null {
@@ -65,7 +66,6 @@ export class OperationRun {
     this.step({
       type: 'start',
       operation: this.spec.operation,
-      options: this.spec.options,
       topology: this.ctx.topology().description,
       random: this.ctx.ports.random,
       operationCounts: this.host.operationCounts(),

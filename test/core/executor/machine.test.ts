@@ -6,7 +6,7 @@ import { readPreference } from '../../../core/selection/read-preference.js';
 import { MongoWriteConcernError } from '../../../core/executor/errors.js';
 import { errorLabelsOf } from '../../../core/executor/labels.js';
 import { retryableWritesUnsupportedMessage } from '../../../core/executor/constants.js';
-import { Run, connection, find, insertOne, lsid, server, topology } from './helpers.js';
+import { Run, connection, selectedServer, find, insertOne, lsid, server, topology } from './helpers.js';
 
 const primaryA = server('a:27017', 'RSPrimary');
 const primaryB = server('b:27017', 'RSPrimary');
@@ -20,7 +20,7 @@ const rsBPrimary = topology('ReplicaSetWithPrimary', [unknownA, primaryB]);
 function sendFirst(run: Run, c = 1, now = 0): number {
   const checkOut = run.lastOf('checkOut');
   assert.ok(checkOut, 'expected a checkOut');
-  const s = run.state.server!;
+  const s = selectedServer(run.state);
   run.step({ type: 'checkedOut', connection: connection(c, s) }, now);
   return run.lastOf('send')!.requestId;
 }
@@ -622,7 +622,7 @@ test('a bad start fails with a MongoInvalidArgumentError naming the bad part', (
   ];
   for (const [options, part] of badOptionsCases) {
     const run = new Run();
-    run.step({ type: 'start', operation: find(), options: options as never, topology: rsAB, random: { int: () => 0 } }, 0);
+    run.start(find(), rsAB, 0, options as never);
     assert.ok((run.failed().error as Error).message.includes(part), part);
   }
   const badTopology = new Run();
