@@ -18,15 +18,16 @@
  *
  * (b) An input that does not fit the current state (a reply when no command is in flight, a
  *     hello after the topology closed, a checkIn of a connection that is not checked out):
- *     ignored — state unchanged apart from the time, no actions except what hands a resource
- *     back (a stray connection is checked back in) — with an `inputIgnored` event naming the
- *     machine, the input and the state it met. Never a throw: such inputs are races between
- *     the machine and the world (a late reply, a late timer), not programming errors.
+ *     ignored — state unchanged (at most its `lastNowMs` moves on), no actions except what
+ *     hands a resource back (a stray connection is checked back in) — with an `inputIgnored`
+ *     event naming the machine, the input and the state it met. Never a throw: most such
+ *     inputs are races between the machine and the world (a late report after a close), and
+ *     the rest are the caller's bookkeeping slips, which must not take a client down either.
  *
  * What is not a misfit: inputs the specifications themselves say to ignore (an error from an
  * older pool generation, a hello with an older topologyVersion, a hello from a server no
- * longer in the topology, a reply to a cancelled check) are ordinary outcomes and stay
- * silent. Malformed inputs (wrong shape, a non-finite `nowMs`) keep each machine's
+ * longer in the topology, a reply to a cancelled check, a timer armed for a selection that
+ * has ended) are ordinary outcomes and stay silent. Malformed inputs (wrong shape, a non-finite `nowMs`) keep each machine's
  * documented handling: a MongoInvalidArgumentError naming the bad part (sdam, monitor, pool)
  * or, in the executor, which never throws, an `inputIgnored` event or a failed operation.
  */
