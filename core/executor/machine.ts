@@ -297,23 +297,21 @@ function checkOutFailed(state: CheckingOutState, input: InputOf<'checkOutFailed'
 }
 
 function reply(state: AwaitingReplyState, input: InputOf<'reply'>, out: Out): ExecutorState {
-  const { connection, inFlight, server } = state;
-  const requestId: unknown = input.requestId;
-  if (requestId !== undefined && requestId !== inFlight.requestId) {
-    return ignore(state, 'reply', `reply for request ${String(requestId)}, but request ${inFlight.requestId} is in flight`, out);
-  }
+  const { connection, server } = state;
+  const other = otherRequest(state, input.requestId, 'reply');
+  if (other !== null) return ignore(state, 'reply', other, out);
   const progress = progressOf(state);
   const operation = progress.operation;
   const document: unknown = input.reply;
   if (!isDocument(document)) {
     // A reply that is not a document cannot be judged: fail the command, drop the connection.
     const error = new MongoInvalidArgumentError(`reply must be a document, got ${document === null ? 'null' : Array.isArray(document) ? 'an array' : typeof document}`);
-    commandFailed(progress, state, error, out);
+    commandFinished(progress, state, { failure: error }, out);
     release(connection, error, out);
     return finishFailed(progress, { error, phase: 'command', address: connection.address }, out);
   }
   if (isOkReply(document)) {
-    commandSucceeded(progress, state, document, out);
+    commandFinished(progress, state, { reply: document }, out);
     release(connection, null, out);
     const writeConcernError = operation.kind === 'write' && !operation.unacknowledged ? writeConcernErrorFromReply(document) : null;
     if (writeConcernError === null) return complete(progress, document, out);
@@ -321,28 +319,35 @@ function reply(state: AwaitingReplyState, input: InputOf<'reply'>, out: Out): Ex
     applicationError(out, server.address, labelled, 'command', 'command', document, connection.generation, connection);
     return attemptFailed(progress, server, labelled, 'command', out);
   }
-  const serverError = serverErrorFromReply(document);
-  commandFailed(progress, state, serverError, out);
-  release(connection, null, out);
-  const labelled = labelledError(operation, serverError, 'command', connection.maxWireVersion, server, connection);
-  applicationError(out, server.address, labelled, 'command', 'command', document, connection.generation, connection);
-  return attemptFailed(progress, server, labelled, 'command', out);
+  return failCommand(progress, state, serverErrorFromReply(document), 'command', document, out);
 }
 
 function networkError(state: AwaitingReplyState, input: InputOf<'networkError'>, out: Out): ExecutorState {
-  const { connection, inFlight, server } = state;
-  const requestId: unknown = input.requestId;
-  if (requestId !== undefined && requestId !== inFlight.requestId) {
-    return ignore(state, 'networkError', `error for request ${String(requestId)}, but request ${inFlight.requestId} is in flight`, out);
-  }
-  const progress = progressOf(state);
+  const other = otherRequest(state, input.requestId, 'error');
+  if (other !== null) return ignore(state, 'networkError', other, out);
   const given = asError(input.error, 'networkError error');
   // The runtime reports socket failures here; keep their class if it is already a network error.
   const error = given instanceof MongoNetworkError ? given : new MongoNetworkError(given.message);
-  commandFailed(progress, state, error, out);
-  release(connection, error, out);
+  return failCommand(progressOf(state), state, error, input.timeout === true ? 'timeout' : 'network', null, out);
+}
+
+/** Why a reply or error names another request than the one in flight, or null when it is for it (or names none). */
+function otherRequest(state: AwaitingReplyState, requestId: unknown, what: 'reply' | 'error'): string | null {
+  if (requestId === undefined || requestId === state.inFlight.requestId) return null;
+  return `${what} for request ${String(requestId)}, but request ${state.inFlight.requestId} is in flight`;
+}
+
+/**
+ * The command in flight failed (a server error, or a network error or timeout, which also
+ * breaks the connection): commandFailed, the connection back to its pool, SDAM told, then the
+ * retry decision.
+ */
+function failCommand(progress: Progress, state: AwaitingReplyState, error: Error, kind: ApplicationErrorAction['kind'], response: Document | null, out: Out): ExecutorState {
+  const { connection, server } = state;
+  commandFinished(progress, state, { failure: error }, out);
+  release(connection, kind === 'command' ? null : error, out);
   const labelled = labelledError(progress.operation, error, 'command', connection.maxWireVersion, server, connection);
-  applicationError(out, server.address, labelled, 'command', input.timeout === true ? 'timeout' : 'network', null, connection.generation, connection);
+  applicationError(out, server.address, labelled, 'command', kind, response, connection.generation, connection);
   return attemptFailed(progress, server, labelled, 'command', out);
 }
 
@@ -573,24 +578,16 @@ function eventBase(operation: ResolvedOperation, connection: ConnectionInfo, req
   };
 }
 
-function commandSucceeded(progress: Progress, state: AwaitingReplyState, reply: Document, out: Out): void {
+/** commandSucceeded or commandFailed for the command in flight: every commandStarted gets exactly one. */
+function commandFinished(progress: Progress, state: AwaitingReplyState, result: { readonly reply: Document } | { readonly failure: Error }, out: Out): void {
   progress.commandsFinished++;
-  out.events.push({
-    name: 'commandSucceeded',
-    ...eventBase(progress.operation, state.connection, state.inFlight.requestId),
-    duration: out.now - state.inFlight.startedAtMs,
-    reply: redactedDocument(progress.operation.sensitive, reply),
-  });
-}
-
-function commandFailed(progress: Progress, state: AwaitingReplyState, failure: Error, out: Out): void {
-  progress.commandsFinished++;
-  out.events.push({
-    name: 'commandFailed',
-    ...eventBase(progress.operation, state.connection, state.inFlight.requestId),
-    duration: out.now - state.inFlight.startedAtMs,
-    failure: redactedFailure(progress.operation.sensitive, failure),
-  });
+  const base = { ...eventBase(progress.operation, state.connection, state.inFlight.requestId), duration: out.now - state.inFlight.startedAtMs };
+  const sensitive = progress.operation.sensitive;
+  out.events.push(
+    'reply' in result
+      ? { name: 'commandSucceeded', ...base, reply: redactedDocument(sensitive, result.reply) }
+      : { name: 'commandFailed', ...base, failure: redactedFailure(sensitive, result.failure) },
+  );
 }
 
 /** Check the connection in as soon as its command is over; `error` marks it broken. */
