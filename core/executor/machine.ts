@@ -223,6 +223,8 @@ function strayConnection(state: ExecutorState, input: InputOf<'checkedOut'>, out
 // ---- inputs that fit --------------------------------------------------------------------------
 
 function start(state: IdleState, input: InputOf<'start'>, out: Out): ExecutorState {
+  // A caller written for the old contract would otherwise lose its options without a word.
+  if (Object.hasOwn(input, 'options')) return refuse(new MongoInvalidArgumentError('start has an options field, but the client options go to createExecutor(options, nowMs)'), out);
   const resolved = resolveOperation(input.operation, state.options);
   if (resolved instanceof MongoInvalidArgumentError) return refuse(resolved, out);
   const problem = environmentProblem(input.topology, input.random);

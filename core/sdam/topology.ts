@@ -185,10 +185,11 @@ export function createTopology(options: TopologyOptions, nowMs: number): Topolog
   return { state, actions, events, warnings };
 }
 
-/** `hello` input: a hello reply from a monitor check or a connection handshake. */
+/**
+ * `hello` input: a hello reply from a monitor check or a connection handshake. stepTopology has
+ * already ignored it for a closed or load-balanced topology (core/machine.ts rule (b)).
+ */
 export function applyHello(state: TopologyState, input: HelloInput, now: number): TopologyResult {
-  // load-balancers.md: a load balancer is never monitored; its description stays LoadBalancer.
-  if (state.settings.loadBalanced) return ignored(state, null);
   // Monitors report the address they were started with: a key of `servers`, already normalised.
   let previous = state.description.servers.get(input.address) ?? null;
   let address = input.address;
@@ -203,11 +204,13 @@ export function applyHello(state: TopologyState, input: HelloInput, now: number)
   return updateServer(state, server, now, server.error === null ? null : { interruptInUseConnections: false });
 }
 
-/** `checkFailure` input: a failed monitor check; mark Unknown and clear the pool (server-monitoring.md "Error handling"). */
+/**
+ * `checkFailure` input: a failed monitor check; mark Unknown and clear the pool
+ * (server-monitoring.md "Error handling"). Not reached for a closed or load-balanced topology.
+ */
 export function applyCheckFailure(state: TopologyState, input: CheckFailureInput, now: number): TopologyResult {
   const address = normalizeAddress(input.address);
   if (!address.ok) return ignored(state, `check failure for an invalid address ignored: ${address.error}`);
-  if (state.settings.loadBalanced) return ignored(state, null);
   const message = typeof input.message === 'string' && input.message.length > 0 ? input.message : 'server check failed';
   const server = unknownServerDescription(address.address, { error: `${input.kind} error during server check: ${message}`, lastUpdateTime: now });
   return updateServer(state, server, now, { interruptInUseConnections: input.kind === 'timeout' });

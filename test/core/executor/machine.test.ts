@@ -625,6 +625,10 @@ test('a bad start fails with a MongoInvalidArgumentError naming the bad part', (
     run.start(find(), rsAB, 0, options as never);
     assert.ok((run.failed().error as Error).message.includes(part), part);
   }
+  // The options moved to createExecutor: a start that still carries them is refused, naming why.
+  const oldCaller = new Run();
+  oldCaller.step({ type: 'start', operation: find(), topology: rsAB, random: { int: () => 0 }, options: { retryReads: false } } as never, 0);
+  assert.match((oldCaller.failed().error as Error).message, /createExecutor\(options, nowMs\)/);
   const badTopology = new Run();
   badTopology.step({ type: 'start', operation: find(), topology: {} as never, random: { int: () => 0 } }, 0);
   assert.ok((badTopology.failed().error as Error).message.includes('topology'));
