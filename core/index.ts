@@ -11,3 +11,4 @@ export * from './pool/index.js';
 export * from './selection/index.js';
 export * from './executor/index.js';
 export * from './wire/index.js';
+export * from './machine.js';

@@ -3,7 +3,6 @@
  * connection (a handshake first, then regular or awaitable hellos), the RTT monitor's pings on
  * a second connection while streaming, and its single timer. Outcomes go to SDAM.
  */
-import { applyCheckFailure, applyHello } from '../../core/sdam/index.js';
 import { createMonitor, stepMonitor, type MonitorAction, type MonitorInput, type MonitorOptionsInput, type MonitorState, type MonitorStep } from '../../core/monitor/index.js';
 import type { RuntimeContext } from './context.js';
 import { helloCommand } from './handshake.js';
@@ -83,11 +82,11 @@ export class ServerMonitor {
         return this.dropConnection();
       case 'serverSucceeded': {
         const { address, reply, roundTripTime, minRoundTripTime } = action;
-        return this.ctx.updateTopology((t, now) => applyHello(t, { address, reply, roundTripTime, minRoundTripTime }, now));
+        return this.ctx.updateTopology({ type: 'hello', address, reply, roundTripTime, minRoundTripTime });
       }
       case 'serverFailed': {
         const { address, kind, message } = action;
-        return this.ctx.updateTopology((t, now) => applyCheckFailure(t, { address, kind, message }, now));
+        return this.ctx.updateTopology({ type: 'checkFailure', address, kind, message });
       }
       case 'wakeAt':
         return this.wake.arm(action.atMs, () => this.ctx.input(() => this.step({ type: 'timerFired' })));

@@ -5,14 +5,15 @@
  * characters. Each generator mixes valid fields with hostile ones so that runs get past the
  * first check and reach the deeper readers. Only the documented outcomes may occur:
  * MongoParseError (parseConnectionString), MongoInvalidArgumentError (formatConnectionString,
- * selectServer), an Unknown server with an error (applyHello) or an ignored input with a
- * warning (applyApplicationError) — never any other exception.
+ * selectServer, and stepTopology for input it cannot read at all, such as a non-finite time), an
+ * Unknown server with an error (a hello) or an ignored input with a warning (an application
+ * error) — never any other exception.
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import fc from 'fast-check';
 import { MongoInvalidArgumentError, MongoParseError, MongoServerSelectionError } from '../../core/errors.js';
-import { applyApplicationError, applyHello, createTopology, type TopologyState } from '../../core/sdam/index.js';
+import { createTopology, stepTopology, type TopologyInput, type TopologyState } from '../../core/sdam/index.js';
 import { readPreference, readSelector, selectServer, writeSelector } from '../../core/selection/index.js';
 import { formatConnectionString, parseConnectionString } from '../../core/uri/index.js';
 import { throwingProxy } from '../support/hostile.js';
@@ -72,11 +73,27 @@ function onlyTyped(fn: () => unknown, allowed: ReadonlyArray<new (...args: never
 
 const processId = '000000000000000000000001';
 function replicaSet(): TopologyState {
-  const start = createTopology(parseConnectionString('mongodb://a:27017,b:27017/?replicaSet=rs'), {}, 0).state;
+  const start = createTopology({ connectionString: parseConnectionString('mongodb://a:27017,b:27017/?replicaSet=rs') }, 0).state;
   const reply = { ok: 1, setName: 'rs', isWritablePrimary: true, hosts: ['a:27017', 'b:27017'], maxWireVersion: 21, topologyVersion: { processId, counter: 1 } };
-  return applyHello(start, { address: 'a:27017', reply, roundTripTime: 5 }, 1).state;
+  return stepTopology(start, { type: 'hello', address: 'a:27017', reply, roundTripTime: 5 }, 1).state;
 }
 const rsState = replicaSet();
+
+/** `value` with a `type` field, reading nothing else of it (it may be a Proxy whose traps throw). */
+function withType(type: string, value: unknown): TopologyInput {
+  if (value === null || typeof value !== 'object') return value as TopologyInput;
+  return new Proxy(value, { get: (target, key, receiver) => (key === 'type' ? type : Reflect.get(target, key, receiver)) }) as TopologyInput;
+}
+
+/** stepTopology's documented outcomes: a result, or MongoInvalidArgumentError for input it cannot read. */
+function step(input: TopologyInput, now: number): ReturnType<typeof stepTopology> | null {
+  try {
+    return stepTopology(rsState, input, now);
+  } catch (error) {
+    assert.instance(error, MongoInvalidArgumentError);
+    return null;
+  }
+}
 
 const helloFields = {
   ok: orHostile(fc.constantFrom(1, 0, true)),
@@ -99,11 +116,11 @@ const helloFields = {
   logicalSessionTimeoutMinutes: orHostile(fc.nat(60)),
 };
 
-test('applyHello never throws on hostile replies; an unusable reply is an Unknown server with an error', () => {
+test('a hostile hello never throws; an unusable reply is an Unknown server with an error', () => {
   fc.assert(
     fc.property(hostileRecord(helloFields), orHostile(fc.nat(100)), fc.oneof(fc.nat(1000), oddNumbers), (reply, roundTripTime, now) => {
-      const input = { address: 'b:27017', reply, roundTripTime } as Parameters<typeof applyHello>[1];
-      const r = applyHello(rsState, input, now);
+      const r = step({ type: 'hello', address: 'b:27017', reply, roundTripTime } as TopologyInput, now);
+      if (r === null) return;
       for (const server of r.state.description.servers.values()) {
         assert.ok(server.type === 'Unknown' || server.error === null, 'only Unknown servers carry an error');
         assert.not.ok(/[\0-\x1f\x7f]/.test(server.address), `control character in ${JSON.stringify(server.address)}`);
@@ -136,11 +153,11 @@ const applicationErrorFields = {
   message: orHostile(fc.string({ maxLength: 5 })),
 };
 
-test('applyApplicationError never throws on hostile input; what it cannot read it ignores with a warning', () => {
+test('a hostile application error never throws; what it cannot read it ignores with a warning', () => {
   fc.assert(
     fc.property(hostileRecord(applicationErrorFields), fc.oneof(fc.nat(1000), oddNumbers), (input, now) => {
-      const r = applyApplicationError(rsState, input as Parameters<typeof applyApplicationError>[1], now);
-      if (r.state === rsState) return;
+      const r = step(withType('applicationError', input), now);
+      if (r === null || r.state === rsState) return;
       // Anything it did apply follows the rules: a changed server is Unknown with an error.
       for (const server of r.state.description.servers.values()) {
         const before = rsState.description.servers.get(server.address);
@@ -153,7 +170,7 @@ test('applyApplicationError never throws on hostile input; what it cannot read i
 
 // ---- selection ----------------------------------------------------------------------------------
 
-const topologies = [rsState.description, createTopology(parseConnectionString('mongodb://m:27017'), {}, 0).state.description];
+const topologies = [rsState.description, createTopology({ connectionString: parseConnectionString('mongodb://m:27017') }, 0).state.description];
 const readPreferenceFields = {
   mode: orHostile(fc.constantFrom('primary', 'primaryPreferred', 'secondary', 'secondaryPreferred', 'nearest')),
   tagSets: orHostile(fc.array(fc.dictionary(someKey(['dc']), fc.string({ maxLength: 3 }), { maxKeys: 2 }), { maxLength: 3 })),

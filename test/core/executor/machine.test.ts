@@ -6,7 +6,7 @@ import { readPreference } from '../../../core/selection/read-preference.js';
 import { MongoWriteConcernError } from '../../../core/executor/errors.js';
 import { errorLabelsOf } from '../../../core/executor/labels.js';
 import { retryableWritesUnsupportedMessage } from '../../../core/executor/constants.js';
-import { Run, connection, find, insertOne, lsid, server, topology } from './helpers.js';
+import { Run, connection, selectedServer, find, insertOne, lsid, server, topology } from './helpers.js';
 
 const primaryA = server('a:27017', 'RSPrimary');
 const primaryB = server('b:27017', 'RSPrimary');
@@ -20,7 +20,7 @@ const rsBPrimary = topology('ReplicaSetWithPrimary', [unknownA, primaryB]);
 function sendFirst(run: Run, c = 1, now = 0): number {
   const checkOut = run.lastOf('checkOut');
   assert.ok(checkOut, 'expected a checkOut');
-  const s = run.state.server!;
+  const s = selectedServer(run.state);
   run.step({ type: 'checkedOut', connection: connection(c, s) }, now);
   return run.lastOf('send')!.requestId;
 }
@@ -622,9 +622,13 @@ test('a bad start fails with a MongoInvalidArgumentError naming the bad part', (
   ];
   for (const [options, part] of badOptionsCases) {
     const run = new Run();
-    run.step({ type: 'start', operation: find(), options: options as never, topology: rsAB, random: { int: () => 0 } }, 0);
+    run.start(find(), rsAB, 0, options as never);
     assert.ok((run.failed().error as Error).message.includes(part), part);
   }
+  // The options moved to createExecutor: a start that still carries them is refused, naming why.
+  const oldCaller = new Run();
+  oldCaller.step({ type: 'start', operation: find(), topology: rsAB, random: { int: () => 0 }, options: { retryReads: false } } as never, 0);
+  assert.match((oldCaller.failed().error as Error).message, /createExecutor\(options, nowMs\)/);
   const badTopology = new Run();
   badTopology.step({ type: 'start', operation: find(), topology: {} as never, random: { int: () => 0 } }, 0);
   assert.ok((badTopology.failed().error as Error).message.includes('topology'));
@@ -708,7 +712,7 @@ test('options localThresholdMS sets the latency window of every selection', () =
   assert.equal(addresses({ localThresholdMS: 35 }), ['a:27017', 'b:27017']);
   assert.equal(addresses(), ['a:27017']);
   const bad = new Run();
-  bad.step({ type: 'start', operation: nearest, options: { localThresholdMS: -1 }, topology: rs, random: { int: () => 0 } }, 0);
+  bad.start(nearest, rs, 0, { localThresholdMS: -1 });
   assert.match((bad.failed().error as Error).message, /localThresholdMS/);
 });
 
