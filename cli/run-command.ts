@@ -8,18 +8,24 @@
  *
  * The only wall-clock read is here, outside the world, to report `wallMs`.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync, writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { packageRoot } from '../spec-tests/package-root.js';
 import { describeDifference, firstDifference } from '../sim/kernel/determinism.js';
 import { parseScenario, ScenarioError } from '../sim/scenario/parse.js';
 import { runScenario } from '../sim/scenario/runner.js';
 import type { ScenarioResult } from '../sim/scenario/runner.js';
 import type { Scenario } from '../sim/scenario/schema.js';
 
+/** The scenario schema, where this package is installed (the file ships with the package). */
+export const scenarioSchemaFile = join(packageRoot, 'fixtures', 'scenarios', 'README.md');
+
 export const RUN_USAGE = `Usage: mongosim run FILE.yml [--seed N] [--json] [--trace FILE] [--check]
 
-Runs a simulator scenario (schema: fixtures/scenarios/README.md) in virtual time.
+Runs a simulator scenario in virtual time. The scenario file format is described in
+  schema: ${scenarioSchemaFile}
   --seed N       the world's seed (default: the scenario's "seed", else 1)
   --json         print exactly one JSON object: seed, traceHash, virtualMs, wallMs,
                  primaries [{atMs, host, term}], elections, lostWrites, violations
@@ -82,17 +88,51 @@ function parseRunArgs(argv: string[]): RunArgs {
   };
 }
 
-function loadScenario(file: string): Scenario {
-  let text: string;
+/** Why a file cannot be read, in words (the errno code alone means little to most users). */
+function readProblem(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'EISDIR') return 'it is a directory';
+  if (code === 'ENOENT') return 'ENOENT (no such file)';
+  if (code === 'EACCES') return 'EACCES (permission denied)';
+  return code ?? (error as Error).message;
+}
+
+/**
+ * Reads at most `maxScenarioFileBytes` (+1, to know it is over): a regular file is refused from
+ * its size before any byte is read, and a stream (a pipe, /dev/zero) is never read whole.
+ */
+function readBounded(file: string): string {
+  const tooLarge = (size?: number): RunUsageError =>
+    new RunUsageError(`scenario ${file} is larger than ${maxScenarioFileBytes} bytes${size === undefined ? '' : ` (${size} bytes)`}`);
+  let fd: number;
   try {
-    text = readFileSync(file, 'utf8');
+    fd = openSync(file, 'r');
   } catch (error) {
-    throw new RunUsageError(`cannot read scenario ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    throw new RunUsageError(`cannot read scenario ${file}: ${readProblem(error)}`);
   }
-  if (Buffer.byteLength(text) > maxScenarioFileBytes) {
-    throw new RunUsageError(`scenario ${file} is larger than ${maxScenarioFileBytes} bytes`);
+  try {
+    const stat = fstatSync(fd);
+    if (stat.isDirectory()) throw new RunUsageError(`cannot read scenario ${file}: it is a directory`);
+    if (stat.isFile() && stat.size > maxScenarioFileBytes) throw tooLarge(stat.size);
+    const buffer = Buffer.alloc(maxScenarioFileBytes + 1);
+    let length = 0;
+    while (length < buffer.length) {
+      const n = readSync(fd, buffer, length, buffer.length - length, null);
+      if (n === 0) break;
+      length += n;
+    }
+    if (length > maxScenarioFileBytes) throw tooLarge();
+    return buffer.toString('utf8', 0, length);
+  } catch (error) {
+    if (error instanceof RunUsageError) throw error;
+    throw new RunUsageError(`cannot read scenario ${file}: ${readProblem(error)}`);
+  } finally {
+    closeSync(fd);
   }
-  return parseScenario(text, file);
+}
+
+function loadScenario(file: string): Scenario {
+  return parseScenario(readBounded(file), file);
 }
 
 export async function runScenarioCommand(argv: string[]): Promise<number> {
@@ -111,6 +151,8 @@ export async function runScenarioCommand(argv: string[]): Promise<number> {
     if (error instanceof RunUsageError || error instanceof ScenarioError) {
       err(`mongosim run: ${error.message}`);
       if (error instanceof RunUsageError) err(`Run 'mongosim run --help' for usage.`);
+      // `--json` promises one object on stdout, failures included (read from argv: the arguments may not have parsed).
+      if (argv.includes('--json')) out(JSON.stringify({ error: error.message }));
       return 2;
     }
     throw error;
@@ -139,7 +181,9 @@ export async function runScenarioCommand(argv: string[]): Promise<number> {
     try {
       writeFileSync(args.traceFile, trace.lines().length === 0 ? '' : `${trace.lines().join('\n')}\n`);
     } catch (error) {
-      err(`mongosim run: cannot write trace ${args.traceFile}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+      const message = `cannot write trace ${args.traceFile}: ${readProblem(error)}`;
+      err(`mongosim run: ${message}`);
+      if (args.json) out(JSON.stringify({ error: message }));
       return 2;
     }
     if (trace.linesTruncated) err(`mongosim run: the trace had ${trace.count} lines; only the first ${trace.lines().length} were written`);
