@@ -28,6 +28,8 @@ export { scheduleRandomFaults, randomFaultKinds } from './scenario/random-faults
 export type { RandomFaultKind, RandomFaultOptions } from './scenario/random-faults.js';
 export type { Scenario, ScenarioAction, TimelineEntry } from './scenario/schema.js';
 export { parseDuration, formatDuration } from './scenario/duration.js';
+export { applyFault, linkSettings } from './scenario/faults.js';
+export type { FaultCluster, FaultOutcome } from './scenario/faults.js';
 export * from './mongod/index.js';
 export * from './mongos/index.js';
 export * from './lb/index.js';

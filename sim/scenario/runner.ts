@@ -15,8 +15,12 @@ import { MongosProcess } from '../mongos/mongos.js';
 import type { LostWrite, Violation } from '../mongod/invariants.js';
 import type { Document } from '../protocol.js';
 import { clientHost } from './parse.js';
-import type { Scenario, ScenarioAction, TimelineEntry, WriteConcernW } from './schema.js';
-import { primaryKeyword } from './schema.js';
+import type { Scenario, TimelineEntry, WriteConcernW } from './schema.js';
+import { applyFault, describeAction, linkSettings } from './faults.js';
+import type { FaultCluster } from './faults.js';
+
+/** Kept here too: it was first exported from this module. */
+export { describeAction };
 import { scheduleRandomFaults } from './random-faults.js';
 
 /** Database and collection the workload writes to. */
@@ -91,6 +95,7 @@ class ScenarioRun {
   private readonly writes: WriteStats = { sent: 0, acknowledged: 0, failed: 0, noPrimary: 0 };
   private nextDocumentId = 1;
   private readonly routers = new Map<string, MongosProcess>();
+  private readonly cluster: FaultCluster;
 
   constructor(
     private readonly world: World,
@@ -121,6 +126,7 @@ class ScenarioRun {
         }),
       );
     }
+    this.cluster = { rs: this.rs, routers: this.routers, write: (w, j) => this.write(w, j) };
   }
 
   start(): void {
@@ -192,130 +198,11 @@ class ScenarioRun {
     return record;
   }
 
-  /** Resolves the `primary` keyword; null when there is no primary right now. */
-  private host(host: string): string | null {
-    return host === primaryKeyword ? this.rs.primary() : host;
-  }
-
   private apply(entry: TimelineEntry): void {
-    const action = entry.action;
-    const label = describeAction(action);
-    this.world.trace.record('scenario.action', label);
-    const record = this.record(this.world.nowMs, entry.line, label);
-    const net = this.world.network;
-    const resolve = (host: string): string | null => {
-      const h = this.host(host);
-      if (h === null) {
-        record.outcome = 'skipped: no primary';
-        this.world.trace.record('scenario.skip', `${action.kind} no primary`);
-      }
-      return h;
-    };
-    /** A member host a later reconfig adds does not exist before that reconfig. */
-    const exists = (host: string): boolean => {
-      if (this.routers.has(host) || this.rs.hosts.includes(host)) return true;
-      record.outcome = `skipped: ${host} is not a member yet`;
-      this.world.trace.record('scenario.skip', `${action.kind} ${host} not a member yet`);
-      return false;
-    };
-    /** Resolves a host list; null (skipped) when `primary` is in it and there is none, or it is already listed. */
-    const resolveAll = (hosts: readonly string[]): string[] | null => {
-      const out: string[] = [];
-      for (const host of hosts) {
-        const h = resolve(host);
-        if (h === null) return null;
-        if (!out.includes(h)) out.push(h);
-      }
-      return out;
-    };
-    switch (action.kind) {
-      case 'crash': {
-        const h = resolve(action.host);
-        if (h === null || !exists(h)) break;
-        const router = this.routers.get(h);
-        if (router !== undefined) router.crash();
-        else this.rs.crash(h);
-        if (action.host === primaryKeyword) record.outcome = `ok (${h})`;
-        break;
-      }
-      case 'restart': {
-        if (!exists(action.host)) break;
-        const router = this.routers.get(action.host);
-        if (router !== undefined) router.restart();
-        else this.rs.restart(action.host);
-        break;
-      }
-      case 'partition': {
-        const a = resolveAll(action.sides[0]);
-        const b = resolveAll(action.sides[1]);
-        if (a !== null && b !== null) {
-          if (a.some((h) => b.includes(h))) record.outcome = 'skipped: the primary is on both sides';
-          else net.partition(a, b);
-        }
-        break;
-      }
-      case 'partitionOneWay': {
-        const from = resolveAll(action.from);
-        const to = resolveAll(action.to);
-        if (from !== null && to !== null) {
-          if (from.some((h) => to.includes(h))) record.outcome = 'skipped: the primary is on both sides';
-          else net.partitionOneWay(from, to);
-        }
-        break;
-      }
-      case 'isolate': {
-        const h = resolve(action.host);
-        if (h !== null) net.isolate(h);
-        break;
-      }
-      case 'heal':
-        net.heal();
-        break;
-      case 'stepDown': {
-        const h = resolve(action.host);
-        if (h === null || !exists(h)) break;
-        record.outcome = 'pending';
-        this.rs.stepDown(h, action.secs, { secondaryCatchUpPeriodSecs: action.secondaryCatchUpPeriodSecs }, (error) => {
-          record.outcome = error === null ? `ok (${h})` : `error: ${String(error['errmsg'] ?? error['codeName'] ?? 'failed')}`;
-        });
-        break;
-      }
-      case 'freeze':
-        if (exists(action.host)) this.rs.freeze(action.host, action.secs);
-        break;
-      case 'reconfig':
-        record.outcome = 'pending';
-        this.rs.reconfig(action.members, (reply) => {
-          record.outcome = reply === null ? 'error: no primary or no reply' : reply['ok'] === 1 ? 'ok' : `error: ${String(reply['errmsg'])}`;
-        });
-        break;
-      case 'clog': {
-        const from = resolve(action.from);
-        const to = from === null ? null : resolve(action.to);
-        if (from !== null && to !== null) {
-          if (from === to) record.outcome = 'skipped: both ends are the primary';
-          else net.clog(from, to, action.durationMs, !action.oneWay);
-        }
-        break;
-      }
-      case 'setLatency': {
-        const settings = linkSettings(action) ?? {};
-        if (action.from !== undefined && action.to !== undefined) net.setLink(action.from, action.to, settings, !action.oneWay);
-        else net.setDefaultLink(settings);
-        break;
-      }
-      case 'resetConnections': {
-        const h = resolve(action.host);
-        if (h === null) break;
-        const peer = action.peer === undefined ? undefined : resolve(action.peer);
-        if (action.peer !== undefined && peer === null) break;
-        record.outcome = `ok (${net.resetConnections(h, peer ?? undefined)} reset)`;
-        break;
-      }
-      case 'write':
-        for (let i = 0; i < action.count; i++) this.write(action.w, action.j);
-        break;
-    }
+    const record = this.record(this.world.nowMs, entry.line, describeAction(entry.action));
+    applyFault(this.world, this.cluster, entry.action, (outcome) => {
+      record.outcome = outcome;
+    });
   }
 
   /**
@@ -340,54 +227,5 @@ class ScenarioRun {
         this.writes.failed++;
       }
     });
-  }
-}
-
-function linkSettings(spec: {
-  readonly latency?: LinkSettings['latency'];
-  readonly jitterMs?: number;
-  readonly dropRate?: number;
-}): Partial<LinkSettings> | undefined {
-  const out: { latency?: LinkSettings['latency']; jitterMs?: number; dropRate?: number } = {};
-  if (spec.latency !== undefined) out.latency = spec.latency;
-  if (spec.jitterMs !== undefined) out.jitterMs = spec.jitterMs;
-  if (spec.dropRate !== undefined) out.dropRate = spec.dropRate;
-  return Object.keys(out).length === 0 ? undefined : out;
-}
-
-/** A one-line description of an action, for the trace and the human report. */
-export function describeAction(action: ScenarioAction): string {
-  switch (action.kind) {
-    case 'crash':
-    case 'restart':
-    case 'isolate':
-      return `${action.kind} ${action.host}`;
-    case 'heal':
-      return 'heal';
-    case 'partition':
-      return `partition ${action.sides[0].join(',')}|${action.sides[1].join(',')}`;
-    case 'partitionOneWay':
-      return `partitionOneWay ${action.from.join(',')}>${action.to.join(',')}`;
-    case 'stepDown':
-      return `stepDown ${action.host} secs=${action.secs} catchUp=${action.secondaryCatchUpPeriodSecs}`;
-    case 'freeze':
-      return `freeze ${action.host} secs=${action.secs}`;
-    case 'reconfig':
-      return `reconfig members=${action.members.map((m) => m.host).join(',')}`;
-    case 'clog':
-      return `clog ${action.from}${action.oneWay ? '>' : '='}${action.to} ${action.durationMs}ms`;
-    case 'setLatency': {
-      const target = action.from === undefined ? '*' : `${action.from}${action.oneWay ? '>' : '='}${action.to}`;
-      const parts = [
-        action.latency === undefined ? '' : ` latency=${JSON.stringify(action.latency)}`,
-        action.jitterMs === undefined ? '' : ` jitterMs=${action.jitterMs}`,
-        action.dropRate === undefined ? '' : ` dropRate=${action.dropRate}`,
-      ];
-      return `setLatency ${target}${parts.join('')}`;
-    }
-    case 'resetConnections':
-      return `resetConnections ${action.host}${action.peer === undefined ? '' : ` ${action.peer}`}`;
-    case 'write':
-      return `write count=${action.count} w=${action.w}${action.j === undefined ? '' : ` j=${action.j}`}`;
   }
 }
