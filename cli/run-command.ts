@@ -16,13 +16,14 @@ import { packageRoot } from '../spec-tests/package-root.js';
 import { describeDifference, firstDifference } from '../sim/kernel/determinism.js';
 import { parseScenario, ScenarioError } from '../sim/scenario/parse.js';
 import { runScenario } from '../sim/scenario/runner.js';
+import { formatTimeline } from '../sim/scenario/timeline-yaml.js';
 import type { ScenarioResult } from '../sim/scenario/runner.js';
 import type { Scenario } from '../sim/scenario/schema.js';
 
 /** The scenario schema, where this package is installed (the file ships with the package). */
 export const scenarioSchemaFile = join(packageRoot, 'fixtures', 'scenarios', 'README.md');
 
-export const RUN_USAGE = `Usage: mongosim run FILE.yml [--seed N] [--json] [--trace FILE] [--check]
+export const RUN_USAGE = `Usage: mongosim run FILE.yml [--seed N] [--json] [--trace FILE] [--check] [--print-faults]
 
 Runs a simulator scenario in virtual time. The scenario file format is described in
   schema: ${scenarioSchemaFile}
@@ -31,6 +32,9 @@ Runs a simulator scenario in virtual time. The scenario file format is described
                  primaries [{atMs, host, term}], elections, lostWrites, violations
   --trace FILE   write the full trace (one line per event) to FILE
   --check        determinism self-check: run twice, compare traces, name the first difference
+  --print-faults print the run's whole schedule (the timeline and the random faults drawn for
+                 this seed) as a YAML timeline instead of the report; put it in place of the
+                 scenario's timeline, remove randomFaults, and the same --seed replays the run
 Exit status: 0 ok, 1 invariant violations (or a failed --check), 2 bad arguments or scenario.`;
 
 /** The scenario file may not be larger than this (a scenario is a page of YAML, not a data set). */
@@ -44,6 +48,7 @@ interface RunArgs {
   readonly json: boolean;
   readonly traceFile: string | undefined;
   readonly check: boolean;
+  readonly printFaults: boolean;
   readonly help: boolean;
 }
 
@@ -59,6 +64,7 @@ function parseRunArgs(argv: string[]): RunArgs {
         json: { type: 'boolean', default: false },
         trace: { type: 'string' },
         check: { type: 'boolean', default: false },
+        'print-faults': { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -66,7 +72,8 @@ function parseRunArgs(argv: string[]): RunArgs {
     throw new RunUsageError((error as Error).message);
   }
   const { values, positionals } = parsed;
-  if (values.help === true) return { file: '', seed: undefined, json: false, traceFile: undefined, check: false, help: true };
+  if (values.help === true) return { file: '', seed: undefined, json: false, traceFile: undefined, check: false, printFaults: false, help: true };
+  if (values.json === true && values['print-faults'] === true) throw new RunUsageError('--json and --print-faults each print the whole output; give one');
   if (positionals.length !== 1) {
     throw new RunUsageError(positionals.length === 0 ? 'missing scenario FILE.yml' : `expected one scenario file, got ${positionals.length}: ${positionals.join(' ')}`);
   }
@@ -84,6 +91,7 @@ function parseRunArgs(argv: string[]): RunArgs {
     json: values.json === true,
     traceFile: values.trace,
     check: values.check === true,
+    printFaults: values['print-faults'] === true,
     help: false,
   };
 }
@@ -191,6 +199,11 @@ export async function runScenarioCommand(argv: string[]): Promise<number> {
 
   if (args.json) {
     out(JSON.stringify(jsonReport(result, wallMs, determinism?.identical)));
+  } else if (args.printFaults) {
+    out(`# ${scenario.name}, seed ${result.seed}: every action and random fault of the run, in order.`);
+    out(`# Replay: put this timeline in place of the scenario's, remove randomFaults, run with --seed ${result.seed}.`);
+    process.stdout.write(formatTimeline(result.timeline));
+    if (determinism !== undefined) err(determinism.message);
   } else {
     out(humanReport(args.file, scenario, result, wallMs));
     if (determinism !== undefined) out(determinism.message);
@@ -237,7 +250,7 @@ function humanReport(file: string, scenario: Scenario, r: ScenarioResult, wallMs
   lines.push('timeline:');
   const rows: Array<{ atMs: number; order: number; text: string }> = [];
   r.actions.forEach((a, i) => {
-    const where = a.line === undefined ? '' : ` (line ${a.line})`;
+    const where = a.source === 'random' ? ' (random)' : a.line === undefined ? '' : ` (line ${a.line})`;
     rows.push({ atMs: a.atMs, order: i, text: `${a.action}${where} → ${a.outcome}` });
   });
   r.primaries.forEach((p, i) => rows.push({ atMs: p.atMs, order: r.actions.length + i, text: `PRIMARY ${p.host} (term ${p.term})` }));

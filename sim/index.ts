@@ -30,6 +30,9 @@ export type { Scenario, ScenarioAction, TimelineEntry } from './scenario/schema.
 export { parseDuration, formatDuration } from './scenario/duration.js';
 export { applyFault, linkSettings } from './scenario/faults.js';
 export type { FaultCluster, FaultOutcome } from './scenario/faults.js';
+export { drawRandomFaults, maxRandomFaults } from './scenario/random-faults.js';
+export type { DrawOptions } from './scenario/random-faults.js';
+export { formatTimeline } from './scenario/timeline-yaml.js';
 export * from './mongod/index.js';
 export * from './mongos/index.js';
 export * from './lb/index.js';

@@ -35,7 +35,7 @@ import { parseReplSetConfig } from '../mongod/config.js';
 import { CommandError, codeNameOf } from '../mongod/errors.js';
 import type { FieldPath } from './yaml-source.js';
 import { formatPath, YamlSource, YamlSyntaxError } from './yaml-source.js';
-import { randomFaultKinds } from './random-faults.js';
+import { maxRandomFaults, randomFaultKinds } from './random-faults.js';
 import type { RandomFaultKind } from './random-faults.js';
 
 /** The host name the scenario's client (workload writes) connects from. */
@@ -199,6 +199,11 @@ function readRandomFaults(r: Reader, value: unknown, path: FieldPath, durationMs
   if (everyMs < 1000) r.fail([...path, 'every'], 'must be at least 1s');
   const untilMs = o['until'] === undefined ? durationMs : r.duration(o['until'], [...path, 'until']);
   if (untilMs > durationMs) r.fail([...path, 'until'], `is after the end of the run (duration ${durationMs} ms)`);
+  // The faults are drawn up front (so they can be printed and replayed): bound how many.
+  const count = Math.floor(untilMs / everyMs);
+  if (count > maxRandomFaults) {
+    r.fail([...path, 'every'], `draws ${count} faults before ${untilMs} ms; at most ${maxRandomFaults} are allowed (raise "every" or lower "until")`);
+  }
   let kinds: RandomFaultKind[] = [...randomFaultKinds];
   if (o['kinds'] !== undefined) {
     kinds = r.list(o['kinds'], [...path, 'kinds'], randomFaultKinds.length, 1).map((k, i) => {

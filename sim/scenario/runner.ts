@@ -21,7 +21,7 @@ import type { FaultCluster } from './faults.js';
 
 /** Kept here too: it was first exported from this module. */
 export { describeAction };
-import { scheduleRandomFaults } from './random-faults.js';
+import { drawRandomFaults, faultRandomStream } from './random-faults.js';
 
 /** Database and collection the workload writes to. */
 export const workloadDb = 'scenario';
@@ -44,10 +44,14 @@ export interface PrimaryChange {
   readonly term: number;
 }
 
+/** Where an action came from: the runner's own setup, the scenario's timeline, or randomFaults. */
+export type ActionSource = 'setup' | 'timeline' | 'random';
+
 export interface ActionRecord {
   readonly atMs: number;
   readonly line: number | undefined;
   readonly action: string;
+  readonly source: ActionSource;
   /** 'ok', or why the action did nothing / failed (e.g. 'no primary', an error reply). */
   outcome: string;
 }
@@ -75,6 +79,12 @@ export interface ScenarioResult {
   readonly actions: readonly ActionRecord[];
   readonly writes: WriteStats;
   readonly finalPrimary: string | null;
+  /**
+   * Everything the run scheduled, in the order it ran: the timeline's entries and the random
+   * faults drawn for this seed. Printed with `formatTimeline` and run with random faults off,
+   * it replays to the same trace.
+   */
+  readonly timeline: readonly TimelineEntry[];
   readonly world: World;
 }
 
@@ -96,6 +106,7 @@ class ScenarioRun {
   private nextDocumentId = 1;
   private readonly routers = new Map<string, MongosProcess>();
   private readonly cluster: FaultCluster;
+  private readonly schedule: readonly ScheduledAction[];
 
   constructor(
     private readonly world: World,
@@ -127,6 +138,7 @@ class ScenarioRun {
       );
     }
     this.cluster = { rs: this.rs, routers: this.routers, write: (w, j) => this.write(w, j) };
+    this.schedule = buildSchedule(world, scenario);
   }
 
   start(): void {
@@ -134,26 +146,17 @@ class ScenarioRun {
     world.trace.record('scenario.start', `${this.scenario.name} seed=${world.seed}`);
     for (const router of this.routers.values()) router.start();
     if (this.scenario.replicaSet.initiate) {
-      const record = this.record(0, undefined, 'replSetInitiate');
+      const record = this.record(0, undefined, 'replSetInitiate', 'setup');
       this.rs.initiateAsync((reply) => {
         record.outcome = reply === null ? 'no reply' : reply['ok'] === 1 ? 'ok' : `error: ${String(reply['errmsg'])}`;
       });
     } else {
       this.rs.start();
     }
-    for (const entry of this.scenario.timeline) {
-      world.scheduler.at(entry.atMs, 'scenario.action', () => this.apply(entry));
-    }
-    const chaos = this.scenario.randomFaults;
-    if (chaos !== undefined) {
-      scheduleRandomFaults(world, this.rs, {
-        periodMs: chaos.everyMs,
-        untilMs: chaos.untilMs,
-        kinds: chaos.kinds,
-        onFault: (atMs, description) => {
-          this.record(atMs, undefined, `random fault: ${description}`);
-        },
-      });
+    // The whole schedule is known up front (random faults are drawn as data), and every entry
+    // is applied the same way: the schedule printed as a timeline replays to the same trace.
+    for (const { entry, source } of this.schedule) {
+      world.scheduler.at(entry.atMs, 'scenario.action', () => this.apply(entry, source));
     }
     const workload = this.scenario.workload;
     if (workload !== undefined && workload.writesPerSecond > 0) {
@@ -188,18 +191,19 @@ class ScenarioRun {
       actions: this.actions,
       writes: this.writes,
       finalPrimary: this.rs.primary(),
+      timeline: this.schedule.map((s) => s.entry),
       world: this.world,
     };
   }
 
-  private record(atMs: number, line: number | undefined, action: string): ActionRecord {
-    const record: ActionRecord = { atMs, line, action, outcome: 'ok' };
+  private record(atMs: number, line: number | undefined, action: string, source: ActionSource): ActionRecord {
+    const record: ActionRecord = { atMs, line, action, source, outcome: 'ok' };
     if (this.actions.length < maxRecordedActions) this.actions.push(record);
     return record;
   }
 
-  private apply(entry: TimelineEntry): void {
-    const record = this.record(this.world.nowMs, entry.line, describeAction(entry.action));
+  private apply(entry: TimelineEntry, source: ActionSource): void {
+    const record = this.record(this.world.nowMs, entry.line, describeAction(entry.action), source);
     applyFault(this.world, this.cluster, entry.action, (outcome) => {
       record.outcome = outcome;
     });
@@ -228,4 +232,27 @@ class ScenarioRun {
       }
     });
   }
+}
+
+interface ScheduledAction {
+  readonly entry: TimelineEntry;
+  readonly source: ActionSource;
+}
+
+/**
+ * The timeline merged with the random faults drawn for this seed, by time; at the same time
+ * the file's entries come first. Parsing the printed schedule keeps this order (a stable sort).
+ */
+function buildSchedule(world: World, scenario: Scenario): ScheduledAction[] {
+  const timeline = scenario.timeline.map((entry): ScheduledAction => ({ entry, source: 'timeline' }));
+  const chaos = scenario.randomFaults;
+  if (chaos === undefined) return timeline;
+  const random = drawRandomFaults(world.random(faultRandomStream), {
+    hosts: scenario.replicaSet.members.map((m) => m.host),
+    everyMs: chaos.everyMs,
+    untilMs: chaos.untilMs,
+    endMs: scenario.durationMs,
+    kinds: chaos.kinds,
+  }).map((entry): ScheduledAction => ({ entry, source: 'random' }));
+  return [...timeline, ...random].map((s, i) => ({ s, i })).sort((a, b) => a.s.entry.atMs - b.s.entry.atMs || a.i - b.i).map((x) => x.s);
 }
