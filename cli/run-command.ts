@@ -15,8 +15,11 @@ import { parseArgs } from 'node:util';
 import { packageRoot } from '../spec-tests/package-root.js';
 import { describeDifference, firstDifference } from '../sim/kernel/determinism.js';
 import { parseScenario, ScenarioError } from '../sim/scenario/parse.js';
-import { runScenario } from '../sim/scenario/runner.js';
+import { runScenario, ScenarioBudgetError } from '../sim/scenario/runner.js';
 import { formatTimeline } from '../sim/scenario/timeline-yaml.js';
+import { formatVirtualTime } from '../sim/scenario/duration.js';
+
+export { formatVirtualTime };
 import type { ScenarioResult } from '../sim/scenario/runner.js';
 import type { Scenario } from '../sim/scenario/schema.js';
 
@@ -35,7 +38,8 @@ Runs a simulator scenario in virtual time. The scenario file format is described
   --print-faults print the run's whole schedule (the timeline and the random faults drawn for
                  this seed) as a YAML timeline instead of the report; put it in place of the
                  scenario's timeline, remove randomFaults, and the same --seed replays the run
-Exit status: 0 ok, 1 invariant violations (or a failed --check), 2 bad arguments or scenario.`;
+Exit status: 0 ok, 1 invariant violations (or a failed --check), 2 bad arguments or scenario,
+or a run past the scenario's budget (budget.events).`;
 
 /** The scenario file may not be larger than this (a scenario is a page of YAML, not a data set). */
 export const maxScenarioFileBytes = 10 * 1024 * 1024;
@@ -166,6 +170,19 @@ export async function runScenarioCommand(argv: string[]): Promise<number> {
     throw error;
   }
 
+  try {
+    return runAndReport(args, scenario);
+  } catch (error) {
+    if (!(error instanceof ScenarioBudgetError)) throw error;
+    err(`mongosim run: ${error.message}`);
+    if (args.json) out(JSON.stringify({ error: error.message }));
+    return 2;
+  }
+}
+
+function runAndReport(args: RunArgs, scenario: Scenario): number {
+  const out = (text: string): void => void process.stdout.write(`${text}\n`);
+  const err = (text: string): void => void process.stderr.write(`${text}\n`);
   const keepTraceLines = args.traceFile !== undefined || args.check;
   const started = performance.now();
   const result = runScenario(scenario, { ...(args.seed === undefined ? {} : { seed: args.seed }), keepTraceLines });
@@ -225,17 +242,6 @@ function jsonReport(result: ScenarioResult, wallMs: number, deterministic: boole
     violations: result.violations.map((v) => ({ atMs: v.atMs, invariant: v.invariant, detail: v.detail })),
     ...(deterministic === undefined ? {} : { deterministic }),
   };
-}
-
-/** `HH:MM:SS.mmm` of virtual time (hours keep counting past 24). */
-export function formatVirtualTime(ms: number): string {
-  const total = Math.round(ms);
-  const h = Math.floor(total / 3_600_000);
-  const m = Math.floor((total % 3_600_000) / 60_000);
-  const s = Math.floor((total % 60_000) / 1000);
-  const milli = total % 1000;
-  const pad = (n: number, w = 2): string => String(n).padStart(w, '0');
-  return `${pad(h)}:${pad(m)}:${pad(s)}.${pad(milli, 3)}`;
 }
 
 function humanReport(file: string, scenario: Scenario, r: ScenarioResult, wallMs: number): string {

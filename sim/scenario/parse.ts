@@ -7,6 +7,7 @@ import type { LatencyDistribution } from '../network/network.js';
 import { validateLinkSettings, defaultLinkSettings } from '../network/network.js';
 import { parseDuration } from './duration.js';
 import type {
+  BudgetSpec,
   LinkSpec,
   MemberSpec,
   MongosSpec,
@@ -21,10 +22,12 @@ import type {
   WriteConcernW,
 } from './schema.js';
 import {
+  defaultEventBudget,
   defaultReplicaSetName,
   defaultSecondaryCatchUpPeriodSecs,
   defaultSeed,
   defaultStepDownSecs,
+  maxEventBudget,
   maxMembers,
   maxTimelineEntries,
   maxWritesPerSecond,
@@ -145,7 +148,7 @@ export function parseScenario(text: string, file: string): Scenario {
   const root = r.object(
     source.value,
     [],
-    ['name', 'description', 'seed', 'duration', 'topology', 'network', 'workload', 'randomFaults', 'timeline'],
+    ['name', 'description', 'seed', 'duration', 'topology', 'network', 'workload', 'randomFaults', 'timeline', 'budget'],
     ['name', 'duration', 'topology'],
   );
   const name = r.string(root['name'], ['name']);
@@ -179,6 +182,7 @@ export function parseScenario(text: string, file: string): Scenario {
           durationMs,
           replicaSet,
         });
+  const budget = root['budget'] === undefined ? { events: defaultEventBudget } : readBudget(r, root['budget'], ['budget']);
   return {
     name,
     ...(description === undefined ? {} : { description }),
@@ -190,7 +194,13 @@ export function parseScenario(text: string, file: string): Scenario {
     workload,
     randomFaults,
     timeline,
+    budget,
   };
+}
+
+function readBudget(r: Reader, value: unknown, path: FieldPath): BudgetSpec {
+  const o = r.object(value, path, ['events'], ['events']);
+  return { events: r.number(o['events'], [...path, 'events'], 1, maxEventBudget, true) };
 }
 
 function readRandomFaults(r: Reader, value: unknown, path: FieldPath, durationMs: number): RandomFaultsSpec {

@@ -22,6 +22,7 @@ import type { FaultCluster } from './faults.js';
 /** Kept here too: it was first exported from this module. */
 export { describeAction };
 import { drawRandomFaults, faultRandomStream } from './random-faults.js';
+import { formatVirtualTime } from './duration.js';
 
 /** Database and collection the workload writes to. */
 export const workloadDb = 'scenario';
@@ -94,8 +95,25 @@ export function runScenario(scenario: Scenario, options: ScenarioRunOptions = {}
   const world = new World({ seed, keepTraceLines: options.keepTraceLines === true });
   const run = new ScenarioRun(world, scenario);
   run.start();
-  world.scheduler.runFor(scenario.durationMs);
+  const budget = scenario.budget.events;
+  const scheduler = world.scheduler;
+  // Same events in the same order as runFor; the budget is checked after each one.
+  if (scheduler.runUntil(() => scheduler.eventsRun >= budget && scheduler.nextEventTimeMs !== undefined && scheduler.nextEventTimeMs <= scenario.durationMs, scenario.durationMs)) {
+    throw new ScenarioBudgetError(scenario, world.nowMs);
+  }
   return run.result(seed);
+}
+
+/** A run that needed more events than its budget allows: stopped there, with no result. */
+export class ScenarioBudgetError extends Error {
+  override readonly name = 'ScenarioBudgetError';
+  readonly virtualMs: number;
+  constructor(scenario: Scenario, virtualMs: number) {
+    super(
+      `scenario "${scenario.name}" ran past its budget of ${scenario.budget.events} events at virtual time ${formatVirtualTime(virtualMs)} (of ${formatVirtualTime(scenario.durationMs)}); raise budget.events or shorten the run`,
+    );
+    this.virtualMs = virtualMs;
+  }
 }
 
 class ScenarioRun {
