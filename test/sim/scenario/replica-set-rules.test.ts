@@ -2,17 +2,11 @@
 // when the scenario is parsed, naming the line and field, instead of a set that never initiates.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { parseScenario, ScenarioError } from '../../../sim/scenario/parse.js';
+import { parseScenario } from '../../../sim/scenario/parse.js';
+import type { ScenarioError } from '../../../sim/scenario/parse.js';
+import { scenarioFailure } from '../../support/scenario-failure.js';
 
-function failure(text: string): ScenarioError {
-  try {
-    parseScenario(text, 'rules.yml');
-  } catch (error) {
-    if (error instanceof ScenarioError) return error;
-    throw error;
-  }
-  throw new Error('expected a ScenarioError, the scenario was accepted');
-}
+const failure = (text: string): ScenarioError => scenarioFailure(text, 'rules.yml');
 
 const head = `name: rules
 duration: 1m
