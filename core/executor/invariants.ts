@@ -26,7 +26,7 @@ const progressFields = ['phase', 'operation', 'random', 'topology', 'operationCo
 /** Each phase holds only its own fields. */
 const phaseFields: { readonly [P in ExecutorPhase]: ReadonlySet<string> } = {
   idle: new Set(['phase', 'options', 'lastNowMs']),
-  selecting: new Set([...progressFields, 'selectionStartMs', 'wakeAtMs']),
+  selecting: new Set([...progressFields, 'selectionStartMs', 'wakeAtMs', 'waitReported']),
   checkingOut: new Set([...progressFields, 'server']),
   awaitingReply: new Set([...progressFields, 'server', 'connection', 'inFlight']),
   done: new Set(['phase', 'outcome', 'attempt', 'commandsStarted', 'commandsFinished', 'lastNowMs']),

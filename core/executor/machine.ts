@@ -16,7 +16,8 @@
 import { MongoError, MongoInvalidArgumentError, MongoNetworkError, MongoServerError } from '../errors.js';
 import { PoolClearedError, PoolClosedError } from '../pool/errors.js';
 import { clockWentBackwards, inputIgnored, inputTypeOf, stepTimeMs } from '../machine.js';
-import type { ServerDescription } from '../sdam/types.js';
+import type { ServerDescription, TopologyDescription } from '../sdam/types.js';
+import { defaultServerSelectionTimeoutMS } from '../selection/constants.js';
 import { selectServer } from '../selection/select-server.js';
 import { readSelector, writeSelector } from '../selection/selector.js';
 import {
@@ -381,6 +382,7 @@ function progressOf(state: OperationProgress): Progress {
 function beginAttempt(progress: Progress, out: Out): ExecutorState {
   progress.attempt++;
   if (progress.attempt > maxAttempts) throw new Error(`operation executor: attempt ${progress.attempt} exceeds ${maxAttempts}`);
+  if (progress.operation.pinnedAddress === null) out.events.push({ name: 'serverSelectionStarted', ...selectionEventBase(progress.operation, progress.topology) });
   if (progress.attempt === 1) return select({ phase: 'selecting', ...progress, selectionStartMs: out.now, wakeAtMs: null }, out);
   out.actions.push({ type: 'wakeAt', atMs: out.now });
   return { phase: 'selecting', ...progress, selectionStartMs: out.now, wakeAtMs: out.now };
@@ -402,13 +404,22 @@ function select(state: SelectingState, out: Out): ExecutorState {
     operationCounts: state.operationCounts,
     deprioritized: state.deprioritized.length > 0 ? new Set(state.deprioritized) : undefined,
   });
+  const base = selectionEventBase(operation, state.topology);
   if (outcome.kind === 'wait') {
     out.actions.push({ type: 'requestImmediateCheck' });
-    if (state.wakeAtMs === outcome.until) return state;
+    let waiting = state;
+    if (state.waitReported !== true) {
+      // server-selection.md "Waiting for suitable server...": once per operation's selection.
+      const timeoutMS = operation.serverSelectionTimeoutMS ?? defaultServerSelectionTimeoutMS;
+      out.events.push({ name: 'serverSelectionWaiting', ...base, remainingTimeMS: Math.max(0, state.selectionStartMs + timeoutMS - out.now) });
+      waiting = { ...state, waitReported: true };
+    }
+    if (waiting.wakeAtMs === outcome.until) return waiting;
     out.actions.push({ type: 'wakeAt', atMs: outcome.until });
-    return { ...state, wakeAtMs: outcome.until };
+    return { ...waiting, wakeAtMs: outcome.until };
   }
   const progress = progressOf(state);
+  out.events.push(outcome.kind === 'error' ? { name: 'serverSelectionFailed', ...base, failure: outcome.error } : { name: 'serverSelectionSucceeded', ...base, address: outcome.server.address });
   if (outcome.kind === 'error') {
     // First attempt: "drivers MUST allow a server selection error to propagate". Retry:
     // "If the driver cannot select a server for a retry attempt ... raise the previous error".
@@ -567,6 +578,11 @@ function applicationError(
 }
 
 // ---- command monitoring -------------------------------------------------------------------
+
+/** The fields every server selection event carries (server-selection.md "Logging", "Common Fields"). */
+function selectionEventBase(operation: ResolvedOperation, topology: TopologyDescription) {
+  return { operation: operation.commandName, operationId: operation.operationId, selector: operation.kind === 'write' ? null : operation.readPreference, topology };
+}
 
 function eventBase(operation: ResolvedOperation, connection: ConnectionInfo, requestId: number) {
   return {

@@ -195,8 +195,42 @@ export interface RetryingEvent {
   readonly deprioritized: readonly string[];
 }
 
+/**
+ * server-selection.md "Logging": what a selection log message carries. `selector` is the read
+ * preference of a read, or null for a write (the primary); `topology` is the description the
+ * pass saw. The client turns these into "Server selection ..." log messages.
+ */
+interface ServerSelectionEventBase {
+  readonly operation: string;
+  readonly operationId: number | undefined;
+  readonly selector: ReadPreference | null;
+  readonly topology: TopologyDescription;
+}
+
+export interface ServerSelectionStartedEvent extends ServerSelectionEventBase {
+  readonly name: 'serverSelectionStarted';
+}
+
+/** The first pass that found no suitable server (once per selection: server-selection.md "Logging"). */
+export interface ServerSelectionWaitingEvent extends ServerSelectionEventBase {
+  readonly name: 'serverSelectionWaiting';
+  readonly remainingTimeMS: number;
+}
+
+export interface ServerSelectionSucceededEvent extends ServerSelectionEventBase {
+  readonly name: 'serverSelectionSucceeded';
+  readonly address: string;
+}
+
+export interface ServerSelectionFailedEvent extends ServerSelectionEventBase {
+  readonly name: 'serverSelectionFailed';
+  readonly failure: Error;
+}
+
+export type ServerSelectionEvent = ServerSelectionStartedEvent | ServerSelectionWaitingEvent | ServerSelectionSucceededEvent | ServerSelectionFailedEvent;
+
 /** Besides its own events, the notices of core/machine.ts (`inputIgnored`, `clockWentBackwards`). */
-export type ExecutorEvent = CommandStartedEvent | CommandSucceededEvent | CommandFailedEvent | RetryingEvent | MachineEvent;
+export type ExecutorEvent = CommandStartedEvent | CommandSucceededEvent | CommandFailedEvent | RetryingEvent | ServerSelectionEvent | MachineEvent;
 
 export type ExecutorPhase = ExecutorState['phase'];
 
@@ -270,6 +304,8 @@ export interface SelectingState extends OperationProgress {
   readonly selectionStartMs: number;
   /** The last wakeAt asked of the runtime, or null. */
   readonly wakeAtMs: number | null;
+  /** serverSelectionWaiting was emitted for this selection (it is emitted once per selection). */
+  readonly waitReported?: boolean;
 }
 
 /** A checkOut from the selected server's pool is outstanding. */

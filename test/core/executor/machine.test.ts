@@ -52,6 +52,33 @@ test('selection timeout fails the operation with the selection error, nothing se
   assert.is(run.state.phase, 'done');
 });
 
+test('selection events (server-selection.md "Logging"): started, waiting once per selection, then succeeded', () => {
+  const run = new Run();
+  run.start(insertOne({ operationId: 9 }), rsNoPrimary, 1000);
+  run.step({ type: 'timerFired' }, 5000);
+  run.step({ type: 'topologyChanged', topology: rsNoPrimary }, 5500);
+  run.step({ type: 'topologyChanged', topology: rsBPrimary }, 6000);
+  const selection = run.events.filter((e) => e.name.startsWith('serverSelection'));
+  assert.equal(selection.map((e) => e.name), ['serverSelectionStarted', 'serverSelectionWaiting', 'serverSelectionSucceeded']);
+  const [started, waiting, succeeded] = selection as unknown as Array<Record<string, unknown>>;
+  assert.equal([started!['operation'], started!['operationId'], started!['selector'], started!['topology']], ['insert', 9, null, rsNoPrimary]);
+  assert.is(waiting!['remainingTimeMS'], 30_000);
+  assert.is(succeeded!['address'], 'b:27017');
+  assert.is(succeeded!['topology'], rsBPrimary);
+});
+
+test('selection events: a timed-out selection ends with serverSelectionFailed carrying the error; a read names its read preference', () => {
+  const run = new Run();
+  run.start(find({ readPreference: readPreference('secondary') }), topology('ReplicaSetNoPrimary', [unknownA]), 0, { serverSelectionTimeoutMS: 500 });
+  run.step({ type: 'timerFired' }, 500);
+  const names = run.events.map((e) => e.name).filter((n) => n.startsWith('serverSelection'));
+  assert.equal(names, ['serverSelectionStarted', 'serverSelectionWaiting', 'serverSelectionFailed']);
+  const failed = run.eventsNamed('serverSelectionFailed')[0]!;
+  assert.instance(failed.failure, MongoServerSelectionError);
+  assert.is(failed.selector?.mode, 'secondary');
+  assert.is(run.eventsNamed('serverSelectionWaiting')[0]!.remainingTimeMS, 500);
+});
+
 // ---- retryable reads ------------------------------------------------------------------------
 
 test('a retryable read is retried once after a network error, on a newly selected server', () => {
