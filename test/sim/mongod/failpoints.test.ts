@@ -160,4 +160,14 @@ test('fail points work on a standalone too, and reset on restart', () => {
   assert.is(run(client, 's:27017', 'admin', { ping: 1 })['ok'], 1);
 });
 
+test('failCommands naming hello or ismaster also fails isMaster: one command under three names', () => {
+  const { client, host } = server();
+  run(client, host, 'admin', { configureFailPoint: 'failCommand', mode: 'alwaysOn', data: { failCommands: ['hello', 'ismaster'], errorCode: 2 } });
+  assert.is(run(client, host, 'admin', { isMaster: 1 })['code'], 2);
+  assert.is(run(client, host, 'admin', { hello: 1 })['code'], 2);
+  assert.is(run(client, host, 'admin', { ping: 1 })['ok'], 1, 'other commands are not hello');
+  run(client, host, 'admin', { configureFailPoint: 'failCommand', mode: 'alwaysOn', data: { failCommands: ['ping'], errorCode: 2 } });
+  assert.is(run(client, host, 'admin', { isMaster: 1 })['ok'], 1, 'a list without any hello spelling leaves hello alone');
+});
+
 test.run();
