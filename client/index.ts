@@ -44,3 +44,7 @@ export { GridFSBucket, MongoGridFSError, defaultBucketName, maxDownloadBytes, ty
 export { CommandCursor, type AggregateOptions } from './operations/read-commands.js';
 export { type AnyBulkWriteOperation, type BulkWriteResult, maxBulkWriteModels } from './operations/bulk-write.js';
 export { MongoBSONError, checkCommandDocument, commandOverheadBytes, type BsonCheckOptions } from './bson-check.js';
+// logging.md: the client's log messages (MongoClient options mongodbLogComponentSeverities, mongodbLogPath, mongodbLogMaxDocumentLength).
+export { logOptionsFromEnvironment, type LogComponentSeverities, type LoggerOptions, type LogMessage, type LogSink } from './logging/logger.js';
+export { logComponents, severityLevels, type LogComponent, type SeverityLevel, type SeveritySetting } from './logging/severity.js';
+export { defaultMaxDocumentLength } from './logging/extended-json.js';

@@ -35,6 +35,7 @@ import { defaultRuntimeFactory } from './runtime-factory.js';
 import type { ClientRuntimeApi, RunOperation, RuntimeEvent } from './runtime/api.js';
 import type { Document } from './runtime/ports.js';
 import { listDatabasesCommand } from './operations/read-commands.js';
+import { MongoLogger, resolveLoggerSettings } from './logging/logger.js';
 
 /** The database `db()` returns without a name and without one in the URI (Node driver default). */
 export const defaultDatabaseName = 'test';
@@ -53,6 +54,8 @@ export class MongoClient extends EventEmitter {
    * bounded by what one constructor emits.
    */
   private heldEvents: RuntimeEvent[] = [];
+  /** logging.md: the log messages the options ask for, built from the same events; null when nothing is logged. */
+  private readonly logger: MongoLogger | null;
   private constructing = true;
 
   constructor(uriOrHosts: string | readonly string[], options: MongoClientOptions = {}) {
@@ -64,6 +67,8 @@ export class MongoClient extends EventEmitter {
     }
     const factory: RuntimeFactory = options.runtimeFactory ?? defaultRuntimeFactory;
     if (typeof factory !== 'function') throw new MongoInvalidArgumentError('MongoClient options.runtimeFactory must be a function');
+    const logger = new MongoLogger(resolveLoggerSettings(options), () => ports.clock.now());
+    this.logger = logger.enabled ? logger : null;
     this.runtime = factory(this.options.connectionString, ports);
     this.settings = Object.freeze({
       readPreference: this.options.readPreference,
@@ -230,6 +235,7 @@ export class MongoClient extends EventEmitter {
 
   private publish(event: RuntimeEvent): void {
     const safe = redactEvent(event);
+    this.logger?.event(safe);
     // An 'error' event without listeners would throw from EventEmitter; runtime events are informational.
     if (safe.name === 'error' && this.listenerCount('error') === 0) return;
     this.emit(safe.name, safe);

@@ -18,6 +18,7 @@ import { defaultRetryReads, defaultRetryWrites } from '../core/executor/index.js
 import type { ClientRuntimeApi } from './runtime/api.js';
 import type { RuntimePorts } from './runtime/ports.js';
 import { describe, readConcern, writeConcern, type ReadConcern, type WriteConcern } from './concerns.js';
+import { loggerOptionKeys, type LoggerOptions } from './logging/logger.js';
 
 // The defaults are defined once, in core/, next to the spec rules they belong to.
 import { defaultServerSelectionTimeoutMS } from '../core/selection/constants.js';
@@ -29,7 +30,7 @@ export const maxSeedHosts = 1000;
 /** Builds the runtime the client drives; the default builds the real ClientRuntime over `ports`. */
 export type RuntimeFactory = (connectionString: ConnectionString, ports: RuntimePorts) => ClientRuntimeApi;
 
-export interface MongoClientOptions {
+export interface MongoClientOptions extends LoggerOptions {
   /** Clock, transport and random source: `simPorts(world)` in the simulator. */
   readonly ports?: RuntimePorts;
   /** Replaces the runtime (tests, fuzzers). */
@@ -80,7 +81,7 @@ export interface ResolvedClientOptions {
 
 /** Option-object keys that are not URI options, or are spelled differently than in the URI. */
 const renamed: Readonly<Record<string, string>> = { wtimeoutMS: 'wTimeoutMS', wtimeout: 'wTimeoutMS', appName: 'appname' };
-const structuredKeys = new Set(['ports', 'runtimeFactory', 'readPreference', 'readPreferenceTags', 'writeConcern', 'readConcern']);
+const structuredKeys = new Set(['ports', 'runtimeFactory', 'readPreference', 'readPreferenceTags', 'writeConcern', 'readConcern', ...loggerOptionKeys]);
 
 /** A seed list (`['a:27017', 'b:27017']`) as a connection string. */
 export function connectionStringFromHosts(hosts: readonly unknown[]): string {
