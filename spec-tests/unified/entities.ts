@@ -17,6 +17,9 @@ import type { SimCluster } from './cluster.js';
 import { MissingFeature } from './missing-feature.js';
 import type { Doc } from './schema.js';
 import { inheritableOptions } from './options.js';
+import type { ObservedLogMessage } from './expect-logs.js';
+import type { LogMessage, LogSink } from '../../client/logging/logger.js';
+import { isLogComponent, parseSeverity, type SeveritySetting } from '../../client/logging/severity.js';
 
 export class EntityError extends Error {
   override readonly name = 'EntityError';
@@ -89,6 +92,23 @@ export class ClientEntity {
     client.on('connectionCheckedIn', () => this.checkedOut--);
   }
 
+  /** Log messages collected for observeLogMessages (expectLogMessages). */
+  readonly logMessages: ObservedLogMessage[] = [];
+  /** Request ids of the runner's own configureFailPoint commands, whose log messages are dropped too. */
+  private readonly hiddenLogRequestIds = new Set<unknown>();
+
+  recordLog(message: ObservedLogMessage): void {
+    if (!this.listening) return;
+    const data = message.data;
+    if (message.component === 'command') {
+      // The logger writes before the event listeners run, so the configureFailPoint to hide is still counted.
+      if (data['message'] === 'Command started' && data['commandName'] === 'configureFailPoint' && this.hideNextConfigureFailPoint > 0) this.hiddenLogRequestIds.add(data['requestId']);
+      if (this.hiddenLogRequestIds.has(data['requestId'])) return;
+    }
+    if (this.logMessages.length >= maxObservedEvents) throw new Error(`client ${this.id} logged more than ${maxObservedEvents} messages`);
+    this.logMessages.push(message);
+  }
+
   addWaiter(check: () => boolean): void {
     this.waiters.push(check);
   }
@@ -119,6 +139,39 @@ export class ClientEntity {
     if (this.events.length >= maxObservedEvents) throw new Error(`client ${this.id} observed more than ${maxObservedEvents} events`);
     this.events.push({ type, kind, event });
     if (this.waiters.length > 0) this.waiters = this.waiters.filter((check) => !check());
+  }
+}
+
+/**
+ * command-logging-and-monitoring/tests/README.md: "Drivers MUST run the logging tests with their
+ * max document length setting ... set to a large value e.g. 10,000" (a whole hello reply must parse).
+ */
+export const logTestMaxDocumentLength = 10_000;
+
+/**
+ * unified-test-format.md "observeLogMessages": component → minimum level, passed to the client's
+ * logger as mongodbLogComponentSeverities (which checks the names and levels).
+ */
+function observedLogComponents(value: unknown, where: string): Record<string, SeveritySetting> | null {
+  if (value === undefined) return null;
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new EntityError(`${where}: must be an object of component: level`);
+  const out: Record<string, SeveritySetting> = {};
+  for (const [component, level] of Object.entries(value as Doc)) {
+    if (!isLogComponent(component)) throw new EntityError(`${where}.${component}: unknown log component`);
+    const parsed = parseSeverity(level);
+    if (parsed === null) throw new EntityError(`${where}.${component}: ${JSON.stringify(level)} is not a log severity level`);
+    out[component] = parsed;
+  }
+  return out;
+}
+
+/** The client's log sink: each message as {level, component, data}, kept on the entity. */
+class LogCollector implements LogSink {
+  entity: ClientEntity | null = null;
+
+  write(message: LogMessage): void {
+    const { t: _t, c, s, ...data } = message;
+    this.entity?.recordLog({ level: s, component: c, data });
   }
 }
 
@@ -233,7 +286,6 @@ export function createEntity(map: EntityMap, cluster: SimCluster, raw: Doc, wher
       for (const key of Object.keys(spec)) if (!clientKeys.has(key)) throw new EntityError(`${where}.client: unknown field '${key}'`);
       if (spec['serverApi'] !== undefined) throw new MissingFeature('the Stable API (serverApi)');
       if (spec['autoEncryptOpts'] !== undefined) throw new MissingFeature('client-side field level encryption');
-      if (spec['observeLogMessages'] !== undefined) throw new MissingFeature('log messages (observeLogMessages)');
       if (spec['storeEventsAsEntities'] !== undefined) throw new MissingFeature('storeEventsAsEntities');
       if (spec['awaitMinPoolSizeMS'] !== undefined) throw new MissingFeature('awaitMinPoolSizeMS');
       const observe = stringList(spec['observeEvents'], `${where}.client.observeEvents`);
@@ -249,8 +301,15 @@ export function createEntity(map: EntityMap, cluster: SimCluster, raw: Doc, wher
       const hosts = cluster.plan.topology === 'sharded' && spec['useMultipleMongoses'] === false ? cluster.hosts.slice(0, 1) : cluster.hosts;
       const query = uriQuery({ ...cluster.uriOptions, ...uriOptions });
       const uri = `mongodb://${hosts.join(',')}/${query ? `?${query}` : ''}`;
-      const client = new MongoClient(uri, { ports: simPorts(cluster.world, { clientHost: `client-${++clientSerial}` }) });
-      map.set(id, { type: 'client', value: new ClientEntity(id, client, new Set(observe), new Set(ignore), spec['observeSensitiveCommands'] === true) });
+      const logs = observedLogComponents(spec['observeLogMessages'], `${where}.client.observeLogMessages`);
+      const collector = new LogCollector();
+      const client = new MongoClient(uri, {
+        ports: simPorts(cluster.world, { clientHost: `client-${++clientSerial}` }),
+        ...(logs === null ? {} : { mongodbLogComponentSeverities: { default: 'off', ...logs }, mongodbLogPath: collector, mongodbLogMaxDocumentLength: logTestMaxDocumentLength }),
+      });
+      const entity = new ClientEntity(id, client, new Set(observe), new Set(ignore), spec['observeSensitiveCommands'] === true);
+      collector.entity = entity;
+      map.set(id, { type: 'client', value: entity });
       return;
     }
     case 'database': {

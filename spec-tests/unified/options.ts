@@ -14,13 +14,19 @@ function isDoc(value: unknown): value is Doc {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
+/**
+ * Tests spell modes as the server selection spec's tests do ("Secondary", "PrimaryPreferred"):
+ * read the name case-insensitively.
+ */
+const canonicalModes: ReadonlyMap<string, string> = new Map(['primary', 'primaryPreferred', 'secondary', 'secondaryPreferred', 'nearest'].map((m) => [m.toLowerCase(), m]));
+
 /** `{readPreference: {mode, tagSets, maxStalenessSeconds, hedge}}` → the client's read preference input. */
 export function readPreferenceInput(value: unknown, where: string): NonNullable<InheritableOptions['readPreference']> {
   if (!isDoc(value)) throw new OptionsError(`${where} must be an object`);
   const mode = value['mode'];
   if (typeof mode !== 'string') throw new OptionsError(`${where}.mode must be a string`);
   return {
-    mode,
+    mode: canonicalModes.get(mode.toLowerCase()) ?? mode,
     ...(value['tagSets'] !== undefined ? { tags: value['tagSets'] as Record<string, string>[] } : {}),
     ...(value['maxStalenessSeconds'] !== undefined ? { maxStalenessSeconds: value['maxStalenessSeconds'] as number } : {}),
     ...(value['hedge'] !== undefined ? { hedge: value['hedge'] as { enabled: boolean } } : {}),

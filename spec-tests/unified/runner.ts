@@ -10,6 +10,7 @@ import { buildCluster, type SimCluster } from './cluster.js';
 import { createEntity, EntityMap, stopEntities } from './entities.js';
 import { assertExpectedError } from './expect-error.js';
 import { assertExpectedEvents } from './expect-events.js';
+import { assertExpectedLogs, parseExpectedLogs } from './expect-logs.js';
 import { assertUnifiedMatch, type MatchEntities, MatchOperatorError } from './matcher.js';
 import { MissingFeature } from './missing-feature.js';
 import { runEntityOperation, type OperationOutcome } from './operations.js';
@@ -124,7 +125,7 @@ async function runOperation(ctx: SpecialContext, op: Operation, where: string): 
 
 export async function runUnifiedTest(file: UnifiedFile, test: UnifiedTest, options: RunTestOptions = {}): Promise<void> {
   if (test.skipReason !== undefined) throw new MissingFeature(`what the test itself says is missing: ${test.skipReason}`);
-  if (test.expectLogMessages !== undefined) throw new MissingFeature('log messages (expectLogMessages)');
+  const expectedLogs = (test.expectLogMessages ?? []).map((raw, i) => parseExpectedLogs(raw, `expectLogMessages[${i}]`));
   const plan = planCluster(file.runOnRequirements, test.runOnRequirements, options.topologies ?? topologyPreference);
   const cluster = buildCluster(plan, options.seed ?? defaultUnifiedSeed);
   if (file.initialData !== undefined) loadInitialData(cluster, file.initialData);
@@ -145,6 +146,10 @@ export async function runUnifiedTest(file: UnifiedFile, test: UnifiedTest, optio
   (test.expectEvents ?? []).forEach((expected, i) => {
     const client = entities.getAs(expected.client, 'client').value;
     assertExpectedEvents(expected, client.events, ctx.match, `expectEvents[${i}]`);
+  });
+  expectedLogs.forEach((expected, i) => {
+    const client = entities.getAs(expected.client, 'client').value;
+    assertExpectedLogs(expected, client.logMessages, ctx.match, `expectLogMessages[${i}]`);
   });
   if (test.outcome !== undefined) checkOutcome(cluster, test.outcome);
 }
