@@ -30,6 +30,7 @@ export const SUITE_ORDER: readonly string[] = [
   'unified/cmap-logging',
   'unified/load-balancers',
   'unified/command-monitoring',
+  'unified/command-logging',
 ];
 
 const suitesDir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'suites');

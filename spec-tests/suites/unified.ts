@@ -30,4 +30,5 @@ export const suites: SpecSuite[] = [
   unifiedSuite('unified/server-selection-logging', 'server-selection/tests/logging'),
   unifiedSuite('unified/cmap-logging', 'connection-monitoring-and-pooling/tests/logging'),
   unifiedSuite('unified/command-monitoring', 'command-logging-and-monitoring/tests/monitoring'),
+  unifiedSuite('unified/command-logging', 'command-logging-and-monitoring/tests/logging'),
 ];
