@@ -114,9 +114,29 @@ export function insertCommand(storage: Storage, db: string, body: Readonly<Doc>,
 function matchingDocs(storage: Storage, ns: string, filter: Doc | undefined): Doc[] {
   const coll = storage.collection(ns);
   if (coll === undefined) return [];
+  // mongod's IDHACK: a filter that is exactly {_id: <scalar>} is one lookup in the _id index,
+  // not a collection scan (the documents are keyed by valueKey(_id), which is _id equality).
+  const byId = idLookupKey(filter);
+  if (byId !== null) {
+    const doc = coll.docs.get(byId);
+    return doc !== undefined && matches(doc, filter) ? [doc] : [];
+  }
   const out: Doc[] = [];
   for (const doc of coll.docs.values()) if (matches(doc, filter)) out.push(doc);
   return out;
+}
+
+/** The _id index key of a filter `{_id: v}` with `v` a scalar (not a document, array or regex), else null. */
+function idLookupKey(filter: Doc | undefined): string | null {
+  if (filter === undefined) return null;
+  let keys = 0;
+  for (const key in filter) {
+    if (key !== '_id' || ++keys > 1) return null;
+  }
+  if (keys !== 1) return null;
+  const id = filter['_id'];
+  if (id === null || id === undefined || id instanceof RegExp || Array.isArray(id) || isPlainObject(id)) return null;
+  return valueKey(id);
 }
 
 function filterOf(value: unknown, where: string): Doc | undefined {
