@@ -44,3 +44,12 @@ export { GridFSBucket, MongoGridFSError, defaultBucketName, maxDownloadBytes, ty
 export { CommandCursor, type AggregateOptions } from './operations/read-commands.js';
 export { type AnyBulkWriteOperation, type BulkWriteResult, maxBulkWriteModels } from './operations/bulk-write.js';
 export { MongoBSONError, checkCommandDocument, commandOverheadBytes, type BsonCheckOptions } from './bson-check.js';
+export { ChangeStream, MongoChangeStreamError, resumableChangeStreamErrorLabel, type ChangeStreamOptions } from './change-stream.js';
+export {
+  MongoClientBulkWriteError,
+  maxClientBulkWriteModels,
+  type ClientBulkWriteModel,
+  type ClientBulkWriteOptions,
+  type ClientBulkWriteResult,
+  type ClientBulkWriteError,
+} from './operations/client-bulk-write.js';
