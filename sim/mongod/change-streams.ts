@@ -45,6 +45,9 @@ export const ChangeStreamErrorCodes = {
   ChangeStreamHistoryLost: 286,
 } as const;
 
+/** Errors a 4.4+ server labels ResumableChangeStreamError on a change stream getMore (the pre-4.4 resumable codes of change-streams.md). */
+export const resumableChangeStreamCodes: ReadonlySet<number> = new Set([6, 7, 89, 91, 189, 262, 9001, 10107, 11600, 11602, 13435, 13436, 63, 150, 13388, 234, 133]);
+
 type FullDocumentMode = 'default' | 'updateLookup' | 'whenAvailable' | 'required';
 
 /** Which entries a stream sees: one collection, one database, or the whole cluster. */

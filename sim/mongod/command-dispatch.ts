@@ -10,7 +10,7 @@ import type { Trace } from '../kernel/trace.js';
 import { type Document, commandName } from '../protocol.js';
 import { type ClientConnection, CloseConnection, sendReply } from './connection.js';
 import type { CursorRegistry } from './cursors.js';
-import { type ChangeStreams, isChangeStreamAggregate } from './change-streams.js';
+import { type ChangeStreams, isChangeStreamAggregate, resumableChangeStreamCodes } from './change-streams.js';
 import type { DataCommands } from './data-commands.js';
 import { CommandError, ErrorCodes, errorReply, retryableWriteErrorCodes, withLegacyNames } from './errors.js';
 import type { FailCommandData, FailPoints } from './failpoints.js';
@@ -165,8 +165,10 @@ export class CommandDispatcher {
   /** Labels a server of this version adds by itself (retryable-writes.md: only ≥ 4.4, only for retryable writes). */
   private automaticLabels(code: number, body: Readonly<Document>): string[] {
     if (!serverAddsRetryableWriteLabel(this.deps.version)) return [];
-    if (!retryableWriteErrorCodes.has(code)) return [];
     const name = commandName(body);
+    // change-streams.md "Resumable Error": from 4.4 the server labels a change stream getMore's resumable errors.
+    if (name === 'getMore' && this.deps.changeStreams?.owns(body['getMore']) === true && resumableChangeStreamCodes.has(code)) return ['ResumableChangeStreamError'];
+    if (!retryableWriteErrorCodes.has(code)) return [];
     const isRetryableWrite = body['txnNumber'] !== undefined && body['autocommit'] === undefined;
     if (isRetryableWrite || name === 'commitTransaction' || name === 'abortTransaction') return ['RetryableWriteError'];
     return [];

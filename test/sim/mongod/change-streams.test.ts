@@ -142,6 +142,18 @@ test('killCursors closes a change stream; a later getMore is CursorNotFound', ()
   assert.is(getMore(cmd, opened)['code'], 43);
 });
 
+test('a resumable error on a change stream getMore carries ResumableChangeStreamError (4.4+); on an ordinary cursor it does not', () => {
+  const { cmd } = primarySet(80);
+  const opened = open(cmd);
+  cmd('admin', { configureFailPoint: 'failCommand', mode: { times: 2 }, data: { failCommands: ['getMore'], errorCode: 10107 } });
+  const failed = getMore(cmd, opened);
+  assert.equal([failed['code'], failed['errorLabels']], [10107, ['ResumableChangeStreamError']]);
+  cmd('db', { insert: 'c', documents: [{ _id: 1 }, { _id: 2 }] });
+  const found = cmd('db', { find: 'c', filter: {}, batchSize: 1 });
+  const plain = cmd('db', { getMore: cursorOf(found)['id'], collection: 'c' });
+  assert.equal([plain['code'], plain['errorLabels']], [10107, undefined]);
+});
+
 test('resume tokens round-trip', () => {
   const token = resumeTokenOf({ ts: 123456789, index: 2 }, true);
   assert.equal(parseResumeToken(token, 't'), { position: { ts: 123456789, index: 2 }, invalidate: true });
