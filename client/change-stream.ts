@@ -12,7 +12,7 @@ import { hasErrorLabel } from '../core/executor/index.js';
 import type { ReadPreference } from '../core/selection/read-preference.js';
 import { describe, readConcernDocument, type ReadConcern } from './concerns.js';
 import type { CursorRunner } from './cursor.js';
-import { maxBufferedDocuments, maxGetMoresPerCursor } from './cursor.js';
+import { isZeroId, maxBufferedDocuments, maxGetMoresPerCursor } from './cursor.js';
 import type { Document } from './runtime/ports.js';
 
 /** The resumable-error label servers ≥ 4.4 (wire version 9) put on resumable errors. */
@@ -60,13 +60,6 @@ export interface ChangeStreamRunner extends CursorRunner {
 }
 
 const streamOptionKeys = ['fullDocument', 'fullDocumentBeforeChange', 'resumeAfter', 'startAfter', 'startAtOperationTime', 'showExpandedEvents'] as const;
-
-function isZeroId(id: unknown): boolean {
-  if (typeof id === 'number') return id === 0;
-  if (typeof id === 'bigint') return id === 0n;
-  if (id !== null && typeof id === 'object' && typeof (id as { isZero?: unknown }).isZero === 'function') return (id as { isZero(): boolean }).isZero();
-  return id === undefined || id === null;
-}
 
 export class ChangeStream<T = Document> implements AsyncIterable<T> {
   private readonly pipeline: readonly Document[];

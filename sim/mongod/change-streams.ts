@@ -12,6 +12,7 @@
  * position within its entry and whether it is an invalidate.
  */
 import { Timestamp } from 'bson';
+import { checkGetMoreNamespace, killCursorIds } from './cursors.js';
 import { CommandError, ErrorCodes } from './errors.js';
 import { simEpochMs } from './hello.js';
 import type { Oplog, OplogEntry } from './oplog.js';
@@ -187,10 +188,7 @@ export class ChangeStreams {
     const id = Number(body['getMore']);
     const cursor = this.cursors.get(id);
     if (cursor === undefined) throw new CommandError(ErrorCodes.CursorNotFound, `cursor id ${String(body['getMore'])} not found`);
-    const coll = body['collection'];
-    if (typeof coll !== 'string' || `${cursor.ns.slice(0, cursor.ns.indexOf('.'))}.${coll}` !== cursor.ns) {
-      throw new CommandError(ErrorCodes.Unauthorized, `Requested getMore on namespace '${String(coll)}', but cursor belongs to a different namespace ${cursor.ns}`);
-    }
+    checkGetMoreNamespace(body, cursor.ns);
     if (cursor.busy) throw new CommandError(cursorInUseCode, `cursor id ${id} is already in use`);
     const batchSize = typeof body['batchSize'] === 'number' && body['batchSize'] > 0 ? body['batchSize'] : maxEventsPerBatch;
     const reply = (batch: Doc[]): Doc => ({ cursor: { nextBatch: batch, postBatchResumeToken: this.postBatchToken(cursor), id: this.idAfterBatch(cursor), ns: cursor.ns }, ok: 1 });
@@ -217,15 +215,7 @@ export class ChangeStreams {
 
   /** killCursors for change stream cursor ids (every id in `cursors` is one of ours). */
   kill(body: Readonly<Doc>): Doc {
-    const ids = body['cursors'] as unknown[];
-    const killed: number[] = [];
-    const notFound: number[] = [];
-    for (const raw of ids) {
-      const id = Number(raw);
-      if (this.cursors.delete(id)) killed.push(id);
-      else notFound.push(id);
-    }
-    return { cursorsKilled: killed, cursorsNotFound: notFound, cursorsAlive: [], cursorsUnknown: [], ok: 1 };
+    return killCursorIds(body, (id) => this.cursors.delete(id));
   }
 
   private scopeOf(db: string, aggregate: unknown, allChangesForCluster: boolean): Scope {

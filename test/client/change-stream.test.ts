@@ -6,18 +6,10 @@ import { MongoNetworkError, MongoServerError } from '../../core/errors.js';
 import type { RunOperation, RunResult } from '../../client/runtime/api.js';
 import { readyTutorialSet, simPorts, tutorialHosts, tutorialWorld } from '../../harness/index.js';
 import { fakeClientOptions, ok } from './fake-runtime.js';
+import { rejection } from '../support/rejection.js';
 
 type Doc = Record<string, unknown>;
 const token = (n: number): Doc => ({ _data: `T${n}` });
-/** Resolves to the error `promise` rejects with (fails the test when it resolves). */
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a rejection');
-}
 const change = (n: number): Doc => ({ _id: token(n), operationType: 'insert', documentKey: { _id: n } });
 
 /** A scripted server: `script[i]` answers the i-th aggregate/getMore; killCursors always succeeds. */

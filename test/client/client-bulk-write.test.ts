@@ -7,17 +7,10 @@ import { MongoWriteConcernError } from '../../core/executor/errors.js';
 import type { RunOperation, RunResult } from '../../client/runtime/api.js';
 import { readyTutorialSet, simPorts, tutorialHosts, tutorialWorld } from '../../harness/index.js';
 import { fakeClientOptions, ok } from './fake-runtime.js';
+import { rejection } from '../support/rejection.js';
 
 type Doc = Record<string, unknown>;
 
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a rejection');
-}
 
 function scripted(respond: (op: RunOperation) => RunResult, extra = {}) {
   const { options, holder } = fakeClientOptions(respond, extra);
