@@ -71,6 +71,19 @@ test('only majority-committed entries are reported: a w:1 write shows up once it
   assert.equal(events.map((e) => e['documentKey']), [{ _id: 1 }]);
 });
 
+test('an entry that is not majority-committed is not reported: with both secondaries down the insert stays out until they return', () => {
+  const { client, primary, rs } = readySet(70);
+  const cmd = (db: string, body: Doc): Doc => run(client, primary, db, body);
+  const opened = open(cmd);
+  const secondaries = rs.hosts.filter((h) => h !== primary);
+  for (const h of secondaries) rs.member(h).crash();
+  cmd('db', { insert: 'c', documents: [{ _id: 1 }], writeConcern: { w: 1 } });
+  assert.equal(batchOf(getMore(cmd, opened, 'c', 'db', 2000)), [], 'applied on the primary only: not majority-committed');
+  for (const h of secondaries) rs.member(h).restart();
+  const events = batchOf(getMore(cmd, opened, 'c', 'db', 30_000));
+  assert.equal(events.map((e) => e['documentKey']), [{ _id: 1 }]);
+});
+
 test('resumeAfter continues after the event, startAfter and startAtOperationTime start where asked', () => {
   const { cmd } = primarySet(74);
   const opened = open(cmd);
