@@ -8,6 +8,7 @@ import { MongoInvalidArgumentError } from '../core/errors.js';
 import type { ReadPreference } from '../core/selection/read-preference.js';
 import { describe, isUnacknowledged, readConcernDocument, writeConcernDocument, type ReadConcern, type WriteConcern } from './concerns.js';
 import { FindCursor, findOptionKeys, type CursorRunner, type CursorTarget, type FindOptions } from './cursor.js';
+import { ChangeStream, type ChangeStreamOptions } from './change-stream.js';
 import { inherit, pickInheritable, type InheritableOptions, type InheritedOptions } from './inheritance.js';
 import type { Document } from './runtime/ports.js';
 import { bulkWrite, type AnyBulkWriteOperation, type BulkWriteResult } from './operations/bulk-write.js';
@@ -232,6 +233,12 @@ export class Collection<TSchema extends Document = Document> {
   /** The index names (index-management.md "listIndexNames"). */
   async listIndexNames(options?: ReadOptions & { batchSize?: number; comment?: unknown }): Promise<string[]> {
     return (await this.listIndexes(options).toArray()).map((index) => String(index.name));
+  }
+
+  /** change-streams.md: a change stream on this collection (`aggregate: <collection>` with $changeStream). */
+  watch<T extends Document = Document>(pipeline: readonly Document[] = [], options?: ChangeStreamOptions & ReadOptions): ChangeStream<T> {
+    const settings = this.effective(options, 'watch options');
+    return new ChangeStream<T>(this.context, { databaseName: this.dbName, aggregate: this.collectionName, allChangesForCluster: false, readPreference: settings.readPreference, readConcern: settings.readConcern }, pipeline, options);
   }
 
   private cursorTarget(options: object | undefined, where: string): CursorTarget {

@@ -61,7 +61,8 @@ export interface CursorTarget {
 
 type CursorId = number | bigint | { isZero(): boolean } | unknown;
 
-function isZeroId(id: CursorId): boolean {
+/** Whether a cursor id says the server has nothing more (0, as a number, bigint or Long). */
+export function isZeroId(id: CursorId): boolean {
   if (typeof id === 'number') return id === 0;
   if (typeof id === 'bigint') return id === 0n;
   if (id !== null && typeof id === 'object' && typeof (id as { isZero?: unknown }).isZero === 'function') return (id as { isZero(): boolean }).isZero();

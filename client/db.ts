@@ -10,6 +10,7 @@ import { inherit, pickInheritable, type InheritableOptions, type InheritedOption
 import type { Document } from './runtime/ports.js';
 import { aggregateCommand, CommandCursor, listCollectionsCommand, type AggregateOptions } from './operations/read-commands.js';
 import type { CursorTarget } from './cursor.js';
+import { ChangeStream, type ChangeStreamOptions } from './change-stream.js';
 
 /** Characters MongoDB forbids in database names (and an empty name). */
 const badDbNameCharacters = /[/\\. "$\0]/;
@@ -62,6 +63,12 @@ export class Db {
     const target = this.cursorTarget(options, 'aggregate options', '$cmd.aggregate');
     const { command, batchSize } = aggregateCommand(1, pipeline, target, options);
     return new CommandCursor<T>(this.context, target, command, batchSize);
+  }
+
+  /** change-streams.md: a change stream on every collection of this database (`aggregate: 1` with $changeStream). */
+  watch<T extends Document = Document>(pipeline: readonly Document[] = [], options?: ChangeStreamOptions & InheritableOptions): ChangeStream<T> {
+    const settings = inherit(this.settings, pickInheritable(options), 'watch options');
+    return new ChangeStream<T>(this.context, { databaseName: this.databaseName, aggregate: 1, allChangesForCluster: false, readPreference: settings.readPreference, readConcern: settings.readConcern }, pipeline, options);
   }
 
   private cursorTarget(options: object | undefined, where: string, collectionName: string): CursorTarget {

@@ -48,3 +48,12 @@ export { MongoBSONError, checkCommandDocument, commandOverheadBytes, type BsonCh
 export { logOptionsFromEnvironment, type LogComponentSeverities, type LoggerOptions, type LogMessage, type LogSink } from './logging/logger.js';
 export { logComponents, severityLevels, type LogComponent, type SeverityLevel, type SeveritySetting } from './logging/severity.js';
 export { defaultMaxDocumentLength } from './logging/extended-json.js';
+export { ChangeStream, MongoChangeStreamError, resumableChangeStreamErrorLabel, type ChangeStreamOptions } from './change-stream.js';
+export {
+  MongoClientBulkWriteError,
+  maxClientBulkWriteModels,
+  type ClientBulkWriteModel,
+  type ClientBulkWriteOptions,
+  type ClientBulkWriteResult,
+  type ClientBulkWriteError,
+} from './operations/client-bulk-write.js';

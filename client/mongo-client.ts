@@ -25,6 +25,9 @@ import {
 import type { ReadConcern, WriteConcern } from './concerns.js';
 import { checkCommandDocument } from './bson-check.js';
 import { Db } from './db.js';
+import { ChangeStream, type ChangeStreamOptions } from './change-stream.js';
+import { clientBulkWrite, type ClientBulkWriteModel, type ClientBulkWriteOptions, type ClientBulkWriteResult } from './operations/client-bulk-write.js';
+import { inherit, pickInheritable } from './inheritance.js';
 import { MongoTopologyClosedError } from './errors.js';
 import { runOperation, type OperationSuccess } from './execute.js';
 import type { InheritableOptions, InheritedOptions } from './inheritance.js';
@@ -149,6 +152,18 @@ export class MongoClient extends EventEmitter {
     return Array.isArray(reply.databases) ? reply.databases.map((d: Document) => String(d.name)) : [];
   }
 
+  /** change-streams.md: a change stream on the whole deployment (`aggregate: 1` on admin, `allChangesForCluster: true`). */
+  watch<T extends Document = Document>(pipeline: readonly Document[] = [], options?: ChangeStreamOptions & InheritableOptions): ChangeStream<T> {
+    const settings = inherit(this.settings, pickInheritable(options), 'watch options');
+    return new ChangeStream<T>(this.context, { databaseName: 'admin', aggregate: 1, allChangesForCluster: true, readPreference: settings.readPreference, readConcern: settings.readConcern }, pipeline, options);
+  }
+
+  /** crud/bulk-write.md "MongoClient.bulkWrite": write models on any namespaces, in `bulkWrite` commands on admin (MongoDB 8.0+). */
+  async bulkWrite(models: readonly ClientBulkWriteModel[], options: ClientBulkWriteOptions & InheritableOptions = {}): Promise<ClientBulkWriteResult> {
+    const wc = inherit(this.settings, pickInheritable(options), 'bulkWrite options').writeConcern;
+    return clientBulkWrite({ run: (op) => this.context.run(op), newObjectId: () => this.context.newObjectId(), maxWriteBatchSize: this.maxWriteBatchSize }, models, options, wc);
+  }
+
   /** The current SDAM topology description. */
   get topologyDescription(): TopologyDescription {
     return this.runtime.description();
@@ -215,6 +230,7 @@ export class MongoClient extends EventEmitter {
       return runOperation(this.runtime, operation);
     },
     newObjectId: (): unknown => this.ids.next(),
+    maxWireVersionOf: (address: string): number | undefined => this.runtime.description().servers.get(address)?.maxWireVersion,
   };
 
   private forward(event: RuntimeEvent): void {

@@ -10,6 +10,7 @@ import type { Trace } from '../kernel/trace.js';
 import { type Document, commandName } from '../protocol.js';
 import { type ClientConnection, CloseConnection, sendReply } from './connection.js';
 import type { CursorRegistry } from './cursors.js';
+import { type ChangeStreams, isChangeStreamAggregate, resumableChangeStreamCodes } from './change-streams.js';
 import type { DataCommands } from './data-commands.js';
 import { CommandError, ErrorCodes, errorReply, retryableWriteErrorCodes, withLegacyNames } from './errors.js';
 import type { FailCommandData, FailPoints } from './failpoints.js';
@@ -55,6 +56,8 @@ export interface CommandDispatchDeps {
   readonly failPoints: FailPoints;
   readonly cursors: CursorRegistry;
   readonly data: DataCommands;
+  /** Change stream cursors (replica set members); absent: $changeStream is an unknown stage. */
+  readonly changeStreams?: ChangeStreams;
   readonly handlers: CommandHandlers;
   // The member-to-member commands go straight to their component.
   /** Heartbeats also skip the general path (and its fail point check): they are the idle hot path. */
@@ -162,8 +165,10 @@ export class CommandDispatcher {
   /** Labels a server of this version adds by itself (retryable-writes.md: only ≥ 4.4, only for retryable writes). */
   private automaticLabels(code: number, body: Readonly<Document>): string[] {
     if (!serverAddsRetryableWriteLabel(this.deps.version)) return [];
-    if (!retryableWriteErrorCodes.has(code)) return [];
     const name = commandName(body);
+    // change-streams.md "Resumable Error": from 4.4 the server labels a change stream getMore's resumable errors.
+    if (name === 'getMore' && this.deps.changeStreams?.owns(body['getMore']) === true && resumableChangeStreamCodes.has(code)) return ['ResumableChangeStreamError'];
+    if (!retryableWriteErrorCodes.has(code)) return [];
     const isRetryableWrite = body['txnNumber'] !== undefined && body['autocommit'] === undefined;
     if (isRetryableWrite || name === 'commitTransaction' || name === 'abortTransaction') return ['RetryableWriteError'];
     return [];
@@ -240,9 +245,14 @@ export class CommandDispatcher {
       case '_replFetch': this.deps.oplogServer.onFetch(body, respond); return undefined;
       case '_replFindCommonPoint': return this.deps.oplogServer.onFindCommonPoint(body);
       case 'find': return data.find(db, body);
-      case 'getMore': return cursors.getMore(body);
-      case 'killCursors': return cursors.kill(body);
+      case 'getMore':
+        if (this.deps.changeStreams?.owns(body['getMore']) === true) return this.deps.changeStreams.getMore(body, respond);
+        return cursors.getMore(body);
+      case 'killCursors':
+        if (this.ownsAllCursors(body)) return this.deps.changeStreams!.kill(body);
+        return cursors.kill(body);
       case 'aggregate':
+        if (this.deps.changeStreams !== undefined && isChangeStreamAggregate(body)) return this.deps.changeStreams.open(db, body);
         // $out / $merge make an aggregate a write (primary only, through the oplog, write concern).
         if (hasWriteStage(body)) {
           data.write(db, name, body, respond);
@@ -251,13 +261,20 @@ export class CommandDispatcher {
         return data.read(db, name, body);
       case 'count': case 'distinct': case 'listCollections': case 'listDatabases': case 'listIndexes':
         return data.read(db, name, body);
-      case 'insert': case 'update': case 'delete': case 'findAndModify': case 'findandmodify':
+      case 'insert': case 'update': case 'delete': case 'findAndModify': case 'findandmodify': case 'bulkWrite':
       case 'create': case 'drop': case 'dropDatabase':
         data.write(db, name, body, respond);
         return undefined;
       default:
         throw new CommandError(ErrorCodes.CommandNotFound, `no such command: '${name}'`);
     }
+  }
+
+  /** killCursors naming only change stream cursors goes to them (mixed lists go to the registry, which reports ours not found). */
+  private ownsAllCursors(body: Readonly<Document>): boolean {
+    const ids = body['cursors'];
+    const streams = this.deps.changeStreams;
+    return streams !== undefined && Array.isArray(ids) && ids.length > 0 && ids.every((id) => streams.owns(id));
   }
 
   private buildInfo(): Doc {

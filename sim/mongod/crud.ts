@@ -11,7 +11,7 @@ import { maxBsonObjectSizeBytes } from './hello.js';
 import type { TxnRecord } from './oplog.js';
 import { type Doc, matches, project, sortComparator } from './query.js';
 import type { Storage } from './storage.js';
-import { applyUpdate, upsertSeed, validateUpdate } from './update.js';
+import { applyUpdate, isOperatorUpdate, upsertSeed, validateUpdate } from './update.js';
 import { compareValues, isPlainObject, valueKey } from './values.js';
 import { objectToInsertTooLarge } from './wire-limits.js';
 
@@ -139,6 +139,15 @@ function idLookupKey(filter: Doc | undefined): string | null {
   return valueKey(id);
 }
 
+/**
+ * An update entry's o2: `{_id}`, plus `replacement: true` for a replacement-style update (a
+ * real oplog tells them apart by the shape of `o`; here `o` is always the post-image), so
+ * change streams can report `replace` rather than `update`.
+ */
+function updateO2(id: unknown, update: Doc): Doc {
+  return isOperatorUpdate(update) ? { _id: id } : { _id: id, replacement: true };
+}
+
 function filterOf(value: unknown, where: string): Doc | undefined {
   if (value === undefined) return undefined;
   if (!isPlainObject(value)) throw new CommandError(ErrorCodes.TypeMismatch, `${where} must be an object`);
@@ -179,7 +188,7 @@ function updateOne(storage: Storage, ns: string, spec: Doc, sink: WriteSink, txn
   const result = { n: chosen.length, nModified };
   if (changed.length === 0 && txn !== undefined) sink.write('n', ns, { msg: 'retryable write with no effect' }, undefined, { ...txn, result });
   changed.forEach(({ before, after }, i) => {
-    sink.write('u', ns, after, { _id: before['_id'] }, i === changed.length - 1 && txn ? { ...txn, result } : undefined);
+    sink.write('u', ns, after, updateO2(before['_id'], update), i === changed.length - 1 && txn ? { ...txn, result } : undefined);
   });
   return result;
 }
@@ -259,7 +268,7 @@ export function findAndModifyCommand(storage: Storage, db: string, body: Readonl
     } else {
       const after = applyUpdate(target, update, false);
       result = { lastErrorObject: { n: 1, updatedExisting: true }, value: shape(returnNew ? after : target) };
-      sink.write('u', ns, after, { _id: target['_id'] }, txn && { ...txn, result });
+      sink.write('u', ns, after, updateO2(target['_id'], update), txn && { ...txn, result });
       return { ...result, ok: 1 };
     }
   }

@@ -5,6 +5,7 @@
  * The command semantics themselves are in crud.ts.
  */
 import { aggregateWriteCommand } from './aggregate-write.js';
+import { bulkWriteCommand } from './bulk-write-command.js';
 import type { ObjectId } from 'bson';
 import type { Trace } from '../kernel/trace.js';
 import type { Document } from '../protocol.js';
@@ -90,7 +91,7 @@ export class DataCommands {
     throw new CommandError(ErrorCodes.NotWritablePrimary, 'not primary');
   }
 
-  /** insert, update, delete, findAndModify, create, drop, dropDatabase, aggregate with $out/$merge: apply, record in the oplog, reply once write concern is met. */
+  /** insert, update, delete, findAndModify, bulkWrite, create, drop, dropDatabase, aggregate with $out/$merge: apply, record in the oplog, reply once write concern is met. */
   write(db: string, name: string, body: Readonly<Document>, respond: (r: Doc) => void): void {
     const { deps } = this;
     this.checkCanWrite();
@@ -120,6 +121,7 @@ export class DataCommands {
       case 'delete': result = crud.deleteCommand(storage, db, body, sink, retry); break;
       case 'create': result = crud.createCommand(storage, db, body, sink); break;
       case 'aggregate': result = aggregateWriteCommand(storage, db, body, sink); break;
+      case 'bulkWrite': result = bulkWriteCommand(storage, db, body, sink, retry, deps.cursors, maxWireVersionOf(deps.version)); break;
       case 'drop': result = crud.dropCommand(storage, db, body, sink, maxWireVersionOf(deps.version) >= dropMissingIsOkMinWireVersion); break;
       case 'dropDatabase': {
         for (const ns of [...storage.collections.keys()]) {
@@ -142,7 +144,7 @@ export class DataCommands {
 
 /** Statements in a write command (each has its own stmtId in the retryable-write record). */
 function statementCount(name: string, body: Readonly<Document>): number {
-  const field = name === 'insert' ? 'documents' : name === 'update' ? 'updates' : name === 'delete' ? 'deletes' : undefined;
+  const field = name === 'insert' ? 'documents' : name === 'update' ? 'updates' : name === 'delete' ? 'deletes' : name === 'bulkWrite' ? 'ops' : undefined;
   if (field === undefined) return 1;
   const list = body[field];
   return Array.isArray(list) ? list.length : 1;

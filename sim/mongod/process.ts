@@ -38,6 +38,8 @@ import { type ReplSetConfig, configDocument } from './config.js';
 import { initiateConfig, reconfigConfig } from './config-commands.js';
 import type { ClientConnection } from './connection.js';
 import { CursorRegistry } from './cursors.js';
+import { ChangeStreams } from './change-streams.js';
+import { valueKey } from './values.js';
 import { DataCommands } from './data-commands.js';
 import { type DurableState, lastDurableEntry, newDurableState } from './durable-state.js';
 import { Elections } from './elections.js';
@@ -115,6 +117,7 @@ export class MongodProcess {
   private readonly connections = new Set<ClientConnection>();
   private storage = new Storage(() => this.stableCount());
   private readonly cursors = new CursorRegistry();
+  private readonly changeStreams: ChangeStreams;
   private readonly peers = new Map<string, PeerView>();
   private objectIdCounter = 0;
   private objectIdUnique = '';
@@ -228,8 +231,15 @@ export class MongodProcess {
         return elections.replSetStepUp(body);
       },
     };
+    // Change streams read majority-committed entries of this member's oplog (change-streams.ts).
+    const changeStreams = new ChangeStreams({
+      replicaSet, timers, oplog: () => durable.oplog, committedCount: () => commitPoint.index,
+      checkCanRead: (body) => data.checkCanRead(body),
+      lookup: (ns, id) => this.storage.collection(ns)?.docs.get(valueKey(id)),
+    });
+    this.changeStreams = changeStreams;
     const dispatcher = new CommandDispatcher({
-      host, version: this.version, failPoints: this.failPoints, cursors: this.cursors, data, handlers, heartbeats, elections, replication, oplogServer, timers, trace,
+      host, version: this.version, failPoints: this.failPoints, cursors: this.cursors, changeStreams, data, handlers, heartbeats, elections, replication, oplogServer, timers, trace,
       forgetConnection: (conn) => { this.connections.delete(conn); },
       topologyVersion: () => ({ processId: this.processId, counter: this.tvCounter }),
     });
@@ -357,6 +367,7 @@ export class MongodProcess {
     this.oplogServer.clear();
     this.writeConcern.clear();
     this.cursors.clear();
+    this.changeStreams.clear();
     this.role.state = MemberState.DOWN;
     this.role.writable = false;
     this.role.electionTerm = null;
@@ -389,6 +400,7 @@ export class MongodProcess {
       for (const entry of oplog.entries) this.storage.apply(entry);
     }
     this.cursors.clear();
+    this.changeStreams.clear();
   }
 
   /** Entries [0, stableCount) are majority-committed and journaled here: never taken back. */

@@ -62,7 +62,7 @@ export function assertExpectedError(expected: Doc, error: unknown, path: string,
     if (response === undefined) throw new MissingFeature('the server reply on client errors (errorResponse)');
     assertUnifiedMatch(expected['errorResponse'], response, `${path}.errorResponse`, { root: true, entities });
   }
-  if (expected['writeErrors'] !== undefined || expected['writeConcernErrors'] !== undefined) throw new MissingFeature('clientBulkWrite errors (writeErrors/writeConcernErrors)');
+  assertBulkWriteErrors(expected, error, path, entities);
   if (expected['expectResult'] !== undefined) {
     const result = (error as { result?: unknown }).result;
     try {
@@ -71,5 +71,29 @@ export function assertExpectedError(expected: Doc, error: unknown, path: string,
       if (mismatch instanceof SpecMismatch) throw new SpecMismatch(mismatch.path, mismatch.expected, mismatch.actual, `result ${show(result)}`);
       throw mismatch;
     }
+  }
+}
+
+/**
+ * writeErrors (index → error, no others) and writeConcernErrors (in order, no others), each
+ * matched as a root-level document: the clientBulkWrite error's fields (MongoClientBulkWriteError).
+ */
+function assertBulkWriteErrors(expected: Doc, error: unknown, path: string, entities: MatchEntities): void {
+  if (expected['writeErrors'] !== undefined) {
+    const actual = (error as { writeErrors?: unknown }).writeErrors;
+    if (!(actual instanceof Map)) throw new SpecMismatch(`${path}.writeErrors`, 'a clientBulkWrite error with writeErrors', show(error));
+    const want = expected['writeErrors'] as Doc;
+    for (const [index, e] of Object.entries(want)) {
+      if (!actual.has(Number(index))) throw new SpecMismatch(`${path}.writeErrors.${index}`, e, undefined, `actual indexes ${JSON.stringify([...actual.keys()])}`);
+      assertUnifiedMatch(e, actual.get(Number(index)), `${path}.writeErrors.${index}`, { root: true, entities });
+    }
+    if (actual.size !== Object.keys(want).length) throw new SpecMismatch(`${path}.writeErrors`, Object.keys(want), [...actual.keys()], 'extra write errors');
+  }
+  if (expected['writeConcernErrors'] !== undefined) {
+    const actual = (error as { writeConcernErrors?: unknown }).writeConcernErrors;
+    const want = expected['writeConcernErrors'] as unknown[];
+    if (!Array.isArray(actual)) throw new SpecMismatch(`${path}.writeConcernErrors`, want, undefined, show(error));
+    if (actual.length !== want.length) throw new SpecMismatch(`${path}.writeConcernErrors.length`, want.length, actual.length, show(actual));
+    want.forEach((e, i) => assertUnifiedMatch(e, actual[i], `${path}.writeConcernErrors[${i}]`, { root: true, entities }));
   }
 }

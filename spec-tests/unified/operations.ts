@@ -13,6 +13,7 @@ import type { ClientEntity, Entity } from './entities.js';
 import { MissingFeature } from './missing-feature.js';
 import { inheritableOptions, readPreferenceInput } from './options.js';
 import type { Doc, Operation } from './schema.js';
+import { createChangeStream, runClientBulkWrite } from './stream-and-bulk-operations.js';
 
 export class OperationArgumentError extends Error {
   override readonly name = 'OperationArgumentError';
@@ -200,6 +201,8 @@ export async function runClientOperation(client: ClientEntity, op: Operation, wh
       const reply = await client.client.listDatabases(a as Parameters<MongoClient['listDatabases']>[0]);
       return { result: reply['databases'], shape: 'rootList' };
     }
+    case 'clientBulkWrite':
+      return { result: await runClientBulkWrite(client.client, op, where, OperationArgumentError), shape: 'root' };
     case 'listDatabaseNames': {
       const a = takeArgs(op, where, [], ['filter', 'authorizedDatabases', 'comment']);
       return { result: await client.client.listDatabaseNames(a as Parameters<MongoClient['listDatabaseNames']>[0]), shape: 'value' };
@@ -244,6 +247,12 @@ export async function runBucketOperation(bucket: GridFSBucket, op: Operation, wh
 }
 
 export function runEntityOperation(entity: Entity, op: Operation, where: string): Promise<OperationOutcome> {
+  if (op.name === 'createChangeStream' && (entity.type === 'client' || entity.type === 'database' || entity.type === 'collection')) {
+    const owner = entity.type === 'client' ? entity.value.client : entity.value;
+    // Stored as a cursor entity: the cursor operations only call next() (waits for a change, as
+    // iterateUntilDocumentOrError asks) and close(), which a ChangeStream has with that meaning.
+    return createChangeStream(owner, op, where, OperationArgumentError).then((stream) => ({ result: undefined, shape: 'value' as const, cursor: stream as unknown as FindCursor }));
+  }
   switch (entity.type) {
     case 'bucket': return runBucketOperation(entity.value, op, where);
     case 'collection': return runCollectionOperation(entity.value, op, where);
