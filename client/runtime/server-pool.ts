@@ -5,6 +5,8 @@
  */
 import { MongoError, MongoNetworkError, MongoServerError } from '../../core/errors.js';
 import { serverErrorFromReply, isOkReply } from '../../core/executor/index.js';
+import { errorLabelsOf, withErrorLabel } from '../../core/executor/labels.js';
+import { retryableErrorLabel, systemOverloadedErrorLabel } from '../../core/executor/constants.js';
 import { createPool, stepPool, type PoolAction, type PoolInput, type PoolOptionsInput, type PoolState, type PoolStep } from '../../core/pool/index.js';
 import type { ConnectionInfo } from '../../core/executor/index.js';
 import type { RuntimeContext } from './context.js';
@@ -149,6 +151,29 @@ export class ServerPool {
     return callback;
   }
 
+  /**
+   * A handshake failed. A checkOut waiting for the connection gets the error (its executor
+   * tells SDAM); a background (minPoolSize) connection has nobody to do that, so the pool does:
+   * CMAP "Populating the Pool with a Connection": "it MUST be handled via the SDAM machinery
+   * according to the Application Errors section".
+   */
+  private handshakeFailed(connectionId: number, error: Error, kind: 'network' | 'timeout' | 'command', generation: number, response: Document | null): void {
+    const background = this.state.connections.get(connectionId)?.request === null;
+    this.step({ type: 'establishmentFailed', connectionId, error });
+    if (!background) return;
+    this.ctx.updateTopology({
+      type: 'applicationError',
+      address: this.address,
+      kind,
+      handshakeCompleted: false,
+      generation,
+      ...(response !== null ? { response } : {}),
+      errorLabels: errorLabelsOf(error),
+      serviceId: null,
+      message: error.message,
+    });
+  }
+
   private establish(connectionId: number, generation: number): void {
     const wire = new WireConnection(this.ctx, this.address, `connection.${this.address}.${connectionId}`);
     const connection: AppConnection = { id: connectionId, wire, generation, hello: null };
@@ -157,21 +182,25 @@ export class ServerPool {
     wire.request(this.ctx.nextRequestId(), adminDb, this.handshake, timeoutMS, (outcome) => {
       if (this.connections.get(connectionId) !== connection) return; // the pool closed it meanwhile
       if (!outcome.ok) {
-        const error = new MongoNetworkError(`handshake failed: ${outcome.message}`);
+        // CMAP "Backpressure-enabled": a network error or timeout while establishing the
+        // connection (the hello) may be server overload, so it gets both labels; SDAM then
+        // neither marks the server Unknown nor clears the pool.
+        const error = withErrorLabel(withErrorLabel(new MongoNetworkError(`handshake failed: ${outcome.message}`), systemOverloadedErrorLabel), retryableErrorLabel);
         this.handshakeFailures.set(error, { generation, response: null });
-        return this.step({ type: 'establishmentFailed', connectionId, error });
+        return this.handshakeFailed(connectionId, error, outcome.kind === 'timeout' ? 'timeout' : 'network', generation, null);
       }
       if (!isOkReply(outcome.reply)) {
         const error: MongoServerError = serverErrorFromReply(outcome.reply);
         this.handshakeFailures.set(error, { generation, response: outcome.reply });
-        return this.step({ type: 'establishmentFailed', connectionId, error });
+        return this.handshakeFailed(connectionId, error, 'command', generation, outcome.reply);
       }
       connection.hello = outcome.reply;
       // An established connection that breaks while idle is perished (CMAP "Errored").
       wire.onBroken = (message) => this.step({ type: 'connectionFailed', connectionId, error: new MongoNetworkError(message) });
       const serviceId = serviceIdOf(outcome.reply);
       if (this.state.options.loadBalanced && serviceId === null) {
-        const error = new MongoError(`the load balancer at ${this.address} answered the handshake without a serviceId`);
+        // load-balancers.md "Connection Establishment": the message drivers share (the unified test checks it).
+        const error = new MongoError(`Driver attempted to initialize in load balancing mode, but the server does not support this mode: ${this.address} answered the handshake without a serviceId`);
         return this.step({ type: 'establishmentFailed', connectionId, error });
       }
       this.step(serviceId === null ? { type: 'established', connectionId } : { type: 'established', connectionId, serviceId });
