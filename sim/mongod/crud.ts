@@ -9,7 +9,7 @@ import { calculateObjectSize } from 'bson';
 import { CommandError, ErrorCodes, codeNameOf } from './errors.js';
 import { maxBsonObjectSizeBytes } from './hello.js';
 import type { TxnRecord } from './oplog.js';
-import { type Doc, matches, project, sortComparator } from './query.js';
+import { checkFilter, type Doc, matches, project, sortComparator } from './query.js';
 import type { Storage } from './storage.js';
 import { applyUpdate, upsertSeed, validateUpdate } from './update.js';
 import { compareValues, isPlainObject, valueKey } from './values.js';
@@ -112,6 +112,7 @@ export function insertCommand(storage: Storage, db: string, body: Readonly<Doc>,
 }
 
 function matchingDocs(storage: Storage, ns: string, filter: Doc | undefined): Doc[] {
+  checkFilter(filter);
   const coll = storage.collection(ns);
   if (coll === undefined) return [];
   const out: Doc[] = [];

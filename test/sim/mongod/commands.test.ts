@@ -238,3 +238,13 @@ test('retryable writes: a retried statement returns the stored result and is nev
 });
 
 test.run();
+
+test('a malformed filter fails as mongod parses it, even on an empty or missing collection', () => {
+  const { cmd } = standalone();
+  for (const filter of [{ $or: true }, { $and: [] }, { $nor: [1] }, { $where: 'true' }, { a: 1, $or: 'x' }]) {
+    const r = cmd({ find: 'nothing', filter });
+    assert.is(r['ok'], 0, JSON.stringify(filter));
+    assert.is(r['code'], 2, JSON.stringify(filter));
+  }
+  assert.is(cmd({ find: 'nothing', filter: { $or: [{ a: 1 }] } })['ok'], 1);
+});
