@@ -245,8 +245,9 @@ export function createEntity(map: EntityMap, cluster: SimCluster, raw: Doc, wher
         if (key in uriOptions) throw new MissingFeature('authentication (the simulated servers have no auth)');
       }
       if ('timeoutMS' in uriOptions) throw new MissingFeature('client-side operation timeouts (timeoutMS)');
-      // "useMultipleMongoses": false pins a sharded cluster's client to one mongos; otherwise it gets every one.
-      const hosts = cluster.plan.topology === 'sharded' && spec['useMultipleMongoses'] === false ? cluster.hosts.slice(0, 1) : cluster.hosts;
+      // "useMultipleMongoses": false pins a sharded cluster's client to one mongos (load-balanced:
+      // the load balancer in front of that mongos alone); otherwise it gets every one.
+      const hosts = spec['useMultipleMongoses'] === false ? cluster.singleMongosHosts : cluster.hosts;
       const query = uriQuery({ ...cluster.uriOptions, ...uriOptions });
       const uri = `mongodb://${hosts.join(',')}/${query ? `?${query}` : ''}`;
       const client = new MongoClient(uri, { ports: simPorts(cluster.world, { clientHost: `client-${++clientSerial}` }) });
