@@ -210,6 +210,7 @@ export class MongoClient extends EventEmitter {
       return runOperation(this.runtime, operation);
     },
     newObjectId: (): unknown => this.ids.next(),
+    releasePinned: (address: string, connectionId: number): void => this.runtime.releasePinned?.(address, connectionId),
   };
 
   private forward(event: RuntimeEvent): void {

@@ -72,6 +72,13 @@ export class ServerPool {
     return this.connections.get(connectionId);
   }
 
+  /** What the executor needs to know of an open connection the pool still counts as in use (a pinned one), or undefined. */
+  describeConnection(connectionId: number): ConnectionInfo | undefined {
+    const c = this.connections.get(connectionId);
+    if (c === undefined || this.state.connections.get(connectionId)?.state !== 'inUse') return undefined;
+    return this.describe(c);
+  }
+
   /** CMAP checkOut; `callback` runs once, from the runtime queue. */
   checkOut(callback: (outcome: CheckOutOutcome) => void): void {
     const requestId = this.nextCheckOutId++;

@@ -30,4 +30,6 @@ export const suites: SpecSuite[] = [
   unifiedSuite('unified/server-selection-logging', 'server-selection/tests/logging'),
   unifiedSuite('unified/cmap-logging', 'connection-monitoring-and-pooling/tests/logging'),
   unifiedSuite('unified/command-monitoring', 'command-logging-and-monitoring/tests/monitoring'),
+  unifiedSuite('unified/sdam', 'server-discovery-and-monitoring/tests/unified'),
+  unifiedSuite('unified/load-balancers', 'load-balancers/tests'),
 ];
