@@ -58,4 +58,8 @@ export interface ClientRuntimeApi {
   close(done: () => void): void;
   /** Checks a pinned connection (RunResult.pinnedConnection) back in to its server's pool. */
   releasePinned?(address: string, connectionId: number): void;
+  /** driver-sessions.md: a server session for an explicit session, from the pool (or new). */
+  acquireServerSession?(): { readonly lsid: Document };
+  /** Gives an explicit session's server session back to the pool. */
+  releaseServerSession?(session: { readonly lsid: Document }): void;
 }

@@ -155,7 +155,10 @@ export class OperationRun {
     this.heldBack = null;
     if (held === null) return null;
     const cursor = reply?.['cursor'] as { id?: unknown } | undefined;
-    if (cursor !== undefined && cursor !== null && !isZeroCursorId(cursor.id)) return held.connectionId;
+    if (cursor !== undefined && cursor !== null && !isZeroCursorId(cursor.id)) {
+      held.pool.pinToCursor(held.connectionId);
+      return held.connectionId;
+    }
     held.pool.checkIn(held.connectionId, null);
     return null;
   }

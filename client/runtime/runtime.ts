@@ -83,6 +83,8 @@ export class ClientRuntime implements ClientRuntimeApi, RuntimeContext, Operatio
   private readonly doneCallbacks = new Map<OperationRun, (result: RunResult) => void>();
   private readonly counts = new Map<string, number>();
   private readonly sessions: ServerSessionPool;
+  /** Server sessions held by explicit sessions (ClientSession), until endSession. */
+  private readonly explicitSessions = new Set<ServerSession>();
   private readonly listeners: Array<(event: RuntimeEvent) => void> = [];
   private readonly queue: Array<() => void> = [];
   private queueHead = 0;
@@ -164,6 +166,18 @@ export class ClientRuntime implements ClientRuntimeApi, RuntimeContext, Operatio
     const wasConnected = this.lifecycle === 'connected';
     this.lifecycle = 'closing';
     this.input(() => (wasConnected ? this.endSessionsThenTeardown() : this.teardown()));
+  }
+
+  acquireServerSession(): ServerSession {
+    const session = this.sessions.acquire(this.now(), this.topologyState.description.logicalSessionTimeoutMinutes);
+    this.explicitSessions.add(session);
+    return session;
+  }
+
+  releaseServerSession(session: { readonly lsid: Document }): void {
+    // Only a server session this runtime handed out goes back into its pool.
+    if (!this.explicitSessions.delete(session as ServerSession)) throw new MongoInvalidArgumentError('releaseServerSession: not a server session of this client');
+    this.sessions.release(session as ServerSession, this.now(), this.topologyState.description.logicalSessionTimeoutMinutes);
   }
 
   releasePinned(address: string, connectionId: number): void {

@@ -7,7 +7,7 @@ import { MongoError, MongoNetworkError, MongoServerError } from '../../core/erro
 import { serverErrorFromReply, isOkReply } from '../../core/executor/index.js';
 import { errorLabelsOf, withErrorLabel } from '../../core/executor/labels.js';
 import { retryableErrorLabel, systemOverloadedErrorLabel } from '../../core/executor/constants.js';
-import { createPool, stepPool, type PoolAction, type PoolInput, type PoolOptionsInput, type PoolState, type PoolStep } from '../../core/pool/index.js';
+import { WaitQueueTimeoutError, createPool, stepPool, type PoolAction, type PoolInput, type PoolOptionsInput, type PoolState, type PoolStep } from '../../core/pool/index.js';
 import type { ConnectionInfo } from '../../core/executor/index.js';
 import type { RuntimeContext } from './context.js';
 import type { Document } from './ports.js';
@@ -41,6 +41,8 @@ export class ServerPool {
   private readonly waiters = new Map<number, (outcome: CheckOutOutcome) => void>();
   private readonly handshakeFailures = new WeakMap<Error, HandshakeFailure>();
   private nextCheckOutId = 1;
+  /** In-use connections pinned to a cursor (load-balanced mode), for the wait queue timeout message. */
+  private readonly cursorPinned = new Set<number>();
 
   constructor(
     private readonly ctx: RuntimeContext,
@@ -72,6 +74,11 @@ export class ServerPool {
     return this.connections.get(connectionId);
   }
 
+  /** The in-use connection now belongs to a cursor until it is checked in (load-balanced mode). */
+  pinToCursor(connectionId: number): void {
+    if (this.state.connections.get(connectionId)?.state === 'inUse') this.cursorPinned.add(connectionId);
+  }
+
   /** What the executor needs to know of an open connection the pool still counts as in use (a pinned one), or undefined. */
   describeConnection(connectionId: number): ConnectionInfo | undefined {
     const c = this.connections.get(connectionId);
@@ -88,6 +95,7 @@ export class ServerPool {
 
   /** CMAP checkIn; with `error` the connection is broken and is closed instead of reused. */
   checkIn(connectionId: number, error: Error | null): void {
+    this.cursorPinned.delete(connectionId);
     if (error !== null) this.step({ type: 'connectionFailed', connectionId, error });
     this.step({ type: 'checkIn', connectionId });
   }
@@ -137,9 +145,10 @@ export class ServerPool {
         const callback = this.take(action.requestId);
         if (callback === undefined) return;
         const failure = this.handshakeFailures.get(action.error);
+        const error = this.detailed(action.error);
         const outcome: CheckOutOutcome = failure === undefined
-          ? { ok: false, error: action.error }
-          : { ok: false, error: action.error, connectionGeneration: failure.generation, ...(failure.response !== null ? { response: failure.response } : {}) };
+          ? { ok: false, error }
+          : { ok: false, error, connectionGeneration: failure.generation, ...(failure.response !== null ? { response: failure.response } : {}) };
         this.ctx.input(() => callback(outcome));
         return;
       }
@@ -150,6 +159,23 @@ export class ServerPool {
       case 'wakeAt':
         return this.wake.arm(action.atMs, () => this.ctx.input(() => this.step({ type: 'timerFired' })));
     }
+  }
+
+  /**
+   * load-balancers.md "Connection Pooling": a load-balanced pool's WaitQueueTimeoutError says
+   * what holds the connections. There are no transactions yet, so none are held by one.
+   */
+  private detailed(error: Error): Error {
+    if (!(error instanceof WaitQueueTimeoutError) || !this.state.options.loadBalanced) return error;
+    let inUse = 0;
+    for (const c of this.state.connections.values()) if (c.state === 'inUse') inUse++;
+    const cursors = this.cursorPinned.size;
+    const transactions = 0;
+    return new WaitQueueTimeoutError(
+      this.address,
+      `Timeout waiting for connection from the connection pool. maxPoolSize: ${this.state.options.maxPoolSize}, connections in use by cursors: ${cursors}, ` +
+        `connections in use by transactions: ${transactions}, connections in use by other operations: ${inUse - cursors - transactions}`,
+    );
   }
 
   private take(requestId: number): ((outcome: CheckOutOutcome) => void) | undefined {

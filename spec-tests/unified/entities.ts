@@ -10,6 +10,7 @@ import type { Collection } from '../../client/collection.js';
 import type { Db } from '../../client/db.js';
 import type { FindCursor } from '../../client/cursor.js';
 import { GridFSBucket } from '../../client/gridfs.js';
+import type { ClientSession } from '../../client/session.js';
 import type { TopologyDescription } from '../../core/sdam/types.js';
 import { isSensitiveCommand } from '../../core/executor/index.js';
 import { simPorts } from '../../harness/sim-ports.js';
@@ -137,6 +138,7 @@ export type Entity =
   | { readonly type: 'database'; readonly value: Db; readonly client: ClientEntity }
   | { readonly type: 'collection'; readonly value: Collection; readonly client: ClientEntity }
   | { readonly type: 'cursor'; readonly value: FindCursor }
+  | { readonly type: 'session'; readonly value: ClientSession; readonly client: ClientEntity }
   | { readonly type: 'bson'; readonly value: unknown }
   | { readonly type: 'events'; readonly value: Doc[] }
   | { readonly type: 'thread'; readonly value: ThreadEntity }
@@ -195,6 +197,10 @@ export class EntityMap {
 
   has(id: string): boolean {
     return this.entities.has(id);
+  }
+
+  sessions(): ClientSession[] {
+    return [...this.entities.values()].filter((e): e is Extract<Entity, { type: 'session' }> => e.type === 'session').map((e) => e.value);
   }
 
   clients(): ClientEntity[] {
@@ -268,8 +274,13 @@ export function createEntity(map: EntityMap, cluster: SimCluster, raw: Doc, wher
       map.set(id, { type: 'collection', value: coll, client: dbEntity.client });
       return;
     }
-    case 'session':
-      throw new MissingFeature('explicit sessions (session entities)');
+    case 'session': {
+      const client = map.getAs(String(spec['client']), 'client');
+      const options = spec['sessionOptions'];
+      if (options !== undefined) throw new MissingFeature(`session options (${Object.keys(options as Doc).join(', ')})`);
+      map.set(id, { type: 'session', value: client.value.client.startSession(), client: client.value });
+      return;
+    }
     case 'bucket': {
       const dbEntity = map.getAs(String(spec['database']), 'database');
       const options = (spec['bucketOptions'] ?? {}) as Doc;

@@ -35,9 +35,7 @@ export interface RunTestOptions {
 function entityMatcher(entities: EntityMap): MatchEntities {
   return {
     bsonEntity: (name) => entities.getAs(name, 'bson').value,
-    sessionLsid: () => {
-      throw new MissingFeature('explicit sessions (session entities)');
-    },
+    sessionLsid: (name) => entities.getAs(name, 'session').value.id,
   };
 }
 
@@ -143,6 +141,8 @@ export async function runUnifiedTest(file: UnifiedFile, test: UnifiedTest, optio
     for (let i = 0; i < test.operations.length; i++) await runOperation(ctx, test.operations[i]!, `operations[${i}] (${test.operations[i]!.name})`);
   } finally {
     stopEntities(entities);
+    // unified-test-format.md: sessions end before their clients close.
+    for (const s of entities.sessions()) await s.endSession();
     // Close every client: one left open keeps background work pending (minPoolSize population,
     // monitoring), and the world driver would go on running its old world during later tests.
     for (const c of entities.clients()) await settle(cluster.world, c.client.close(), clientCloseLimitMs).catch(() => undefined);

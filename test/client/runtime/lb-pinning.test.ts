@@ -52,4 +52,16 @@ test('load-balanced: a reply without an open cursor pins nothing; outside load-b
   closeSync(plain);
 });
 
+test('load-balanced: a wait queue timeout says what holds the connections (cursors, transactions, others)', () => {
+  const h = lbRuntime(94, 'mongodb://lb:27017/?loadBalanced=true&maxPoolSize=1&waitQueueTimeoutMS=50');
+  assert.ok(runSync(h, insert('c', [{ _id: 1 }, { _id: 2 }, { _id: 3 }])).ok);
+  const found = runSync(h, { kind: 'read', databaseName: 'test', command: { find: 'c', batchSize: 2 }, pinCursor: true });
+  assert.ok(found.ok && found.pinnedConnection !== undefined);
+  const blocked = runSync(h, insert('c', [{ _id: 4 }]));
+  if (blocked.ok) return assert.unreachable('the only connection is pinned');
+  assert.is(blocked.error.name, 'MongoWaitQueueTimeoutError');
+  assert.match(blocked.error.message, 'Timeout waiting for connection from the connection pool. maxPoolSize: 1, connections in use by cursors: 1, connections in use by transactions: 0, connections in use by other operations: 0');
+  closeSync(h);
+});
+
 test.run();
