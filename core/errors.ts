@@ -48,14 +48,20 @@ export class MongoServerError extends MongoError {
   readonly code: number | undefined;
   readonly codeName: string | undefined;
   readonly errorLabels: readonly string[];
-  /** As in the Node driver: the server's whole error reply (unified-test-format.md "errorResponse"); `{}` when there was none. */
+  /** As in the Node driver: the server's whole error reply (unified-test-format.md "errorResponse"); rebuilt from the fields when none was given. */
   readonly errorResponse: Readonly<Record<string, unknown>>;
   constructor(message: string, fields: { code?: number; codeName?: string; errorLabels?: readonly string[]; errorResponse?: Readonly<Record<string, unknown>> } = {}) {
     super(message);
     this.code = fields.code;
     this.codeName = fields.codeName;
     this.errorLabels = fields.errorLabels ?? [];
-    this.errorResponse = fields.errorResponse ?? {};
+    this.errorResponse = fields.errorResponse ?? {
+      ok: 0,
+      errmsg: message,
+      ...(fields.code !== undefined ? { code: fields.code } : {}),
+      ...(fields.codeName !== undefined ? { codeName: fields.codeName } : {}),
+      ...(this.errorLabels.length > 0 ? { errorLabels: [...this.errorLabels] } : {}),
+    };
   }
   /** As in the Node driver: the server's error message (the reply's `errmsg`). */
   get errmsg(): string {

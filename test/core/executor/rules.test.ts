@@ -224,6 +224,7 @@ test('Node driver shapes: MongoServerError keeps the reply as errorResponse and 
   assert.not.ok(error.hasErrorLabel('TransientTransactionError'));
   assert.ok(withErrorLabel(new MongoNetworkError('x'), 'SystemOverloadedError').hasErrorLabel('SystemOverloadedError'));
   assert.not.ok(new MongoError('plain').hasErrorLabel('SystemOverloadedError'));
+  assert.equal(new MongoServerError('bad', { code: 2 }).errorResponse, { ok: 0, errmsg: 'bad', code: 2 }, 'rebuilt when no reply was kept');
 });
 
 test.run();
