@@ -4,7 +4,7 @@
  * the final killCursors are pinned to the address that answered `find`); `close()` kills a
  * server cursor that is still open. getMore is never retried (retryable-reads.md).
  */
-import { MongoInvalidArgumentError } from '../core/errors.js';
+import { MongoInvalidArgumentError, MongoNetworkError } from '../core/errors.js';
 import type { ReadPreference } from '../core/selection/read-preference.js';
 import { readConcernDocument, type ReadConcern } from './concerns.js';
 import { MongoCursorExhaustedError } from './errors.js';
@@ -19,6 +19,8 @@ export const maxGetMoresPerCursor = 1_000_000;
 
 export interface CursorRunner {
   run(operation: RunOperation): Promise<OperationSuccess>;
+  /** Checks a connection pinned to a cursor (load-balanced mode) back in. */
+  releasePinned?(address: string, connectionId: number): void;
 }
 
 export interface FindOptions {
@@ -79,6 +81,8 @@ export class FindCursor<T = Document> implements AsyncIterable<T> {
   private getMores = 0;
   /** Documents received from the server so far (a limit counts them). */
   private returned = 0;
+  /** load-balancers.md "Behaviour With Cursors": the connection every getMore and killCursors use, until the cursor ends. */
+  private pinnedConnection: number | null = null;
 
   constructor(
     private readonly runner: CursorRunner,
@@ -167,13 +171,35 @@ export class FindCursor<T = Document> implements AsyncIterable<T> {
     const size = left === undefined ? batchSize : batchSize === undefined ? left : Math.min(left, batchSize);
     if (size !== undefined) command.batchSize = size;
     // `comment` is not repeated on getMore: servers before 4.4 reject it there.
-    const { reply } = await this.runner.run({
-      kind: 'read',
-      databaseName: this.target.databaseName,
-      command,
-      address: this.serverAddress as string,
-    });
-    return this.take(reply, 'nextBatch');
+    let reply: Document;
+    try {
+      ({ reply } = await this.runner.run({
+        kind: 'read',
+        databaseName: this.target.databaseName,
+        command,
+        address: this.serverAddress as string,
+        ...this.pinnedOption(),
+      }));
+    } catch (error) {
+      // Load-balanced: a network error takes the server cursor with its connection, so close() must not kill it
+      // (load-balancers unified test "pinned connections are not returned after a network error during getMore").
+      if (error instanceof MongoNetworkError && this.pinnedConnection !== null) this.cursorId = 0;
+      throw error;
+    }
+    const count = this.take(reply, 'nextBatch');
+    if (isZeroId(this.cursorId)) this.unpin();
+    return count;
+  }
+
+  private pinnedOption(): { pinnedConnection?: number } {
+    return this.pinnedConnection !== null ? { pinnedConnection: this.pinnedConnection } : {};
+  }
+
+  /** The cursor is over: its pinned connection goes back to the pool. */
+  private unpin(): void {
+    const id = this.pinnedConnection;
+    this.pinnedConnection = null;
+    if (id !== null && this.serverAddress !== null) this.runner.releasePinned?.(this.serverAddress, id);
   }
 
   /** Kills the server cursor if it is still open (killCursors on its server); idempotent. */
@@ -181,7 +207,7 @@ export class FindCursor<T = Document> implements AsyncIterable<T> {
     if (this.closedFlag) return;
     this.closedFlag = true;
     this.buffer = [];
-    if (!this.started || isZeroId(this.cursorId) || this.serverAddress === null) return;
+    if (!this.started || isZeroId(this.cursorId) || this.serverAddress === null) return this.unpin();
     const id = this.cursorId;
     this.cursorId = 0;
     try {
@@ -190,10 +216,13 @@ export class FindCursor<T = Document> implements AsyncIterable<T> {
         databaseName: this.target.databaseName,
         command: { killCursors: this.target.collectionName, cursors: [id] },
         address: this.serverAddress,
+        ...this.pinnedOption(),
       });
     } catch {
       // find_getmore_killcursors_commands.md: killCursors is best effort; the server reaps the cursor anyway.
     }
+    // load-balancers.md: the pinned connection goes back once killCursors is done, whatever its outcome.
+    this.unpin();
   }
 
   private set(change: FindOptions): this {
@@ -214,13 +243,15 @@ export class FindCursor<T = Document> implements AsyncIterable<T> {
 
   private async find(): Promise<void> {
     const command = this.firstCommand();
-    const { reply, address } = await this.runner.run({
+    const { reply, address, pinnedConnection } = await this.runner.run({
       kind: 'read',
       databaseName: this.target.databaseName,
       command,
       readPreference: this.target.readPreference,
+      pinCursor: true,
     });
     this.serverAddress = address;
+    if (pinnedConnection !== undefined) this.pinnedConnection = pinnedConnection;
     this.take(reply, 'firstBatch');
   }
 

@@ -14,6 +14,8 @@ export interface OperationSuccess {
   /** The server that answered (where a cursor lives). */
   readonly address: string;
   readonly attempts: number;
+  /** Load-balanced mode: the connection kept for the cursor the reply opened (RunOperation.pinCursor). */
+  readonly pinnedConnection?: number;
 }
 
 export function runOperation(runtime: ClientRuntimeApi, operation: RunOperation): Promise<OperationSuccess> {
@@ -28,16 +30,15 @@ export function runOperation(runtime: ClientRuntimeApi, operation: RunOperation)
           reject(result.error instanceof Error ? result.error : new MongoError(`operation failed: ${String(result.error)}`));
           return;
         }
-        if (!isOkReply(result.reply)) {
-          reject(serverErrorFromReply(result.reply));
+        const pinned = result.pinnedConnection;
+        const failure = !isOkReply(result.reply) ? serverErrorFromReply(result.reply) : writeConcernErrorFromReply(result.reply);
+        if (failure !== null) {
+          // Nobody will hold a cursor of a failed reply: its pinned connection goes back at once.
+          if (pinned !== undefined) runtime.releasePinned?.(result.address, pinned);
+          reject(failure);
           return;
         }
-        const wce = writeConcernErrorFromReply(result.reply);
-        if (wce !== null) {
-          reject(wce);
-          return;
-        }
-        resolve({ reply: result.reply, address: result.address, attempts: result.attempts });
+        resolve({ reply: result.reply, address: result.address, attempts: result.attempts, ...(pinned !== undefined ? { pinnedConnection: pinned } : {}) });
       });
     } catch (error) {
       settled = true;

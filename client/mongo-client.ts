@@ -35,6 +35,7 @@ import { ObjectIdFactory } from './object-id.js';
 import { formatConnectionString } from '../core/uri/index.js';
 import { inspectSymbol, resolveClientOptions, type MongoClientOptions, type ResolvedClientOptions, type RuntimeFactory } from './options.js';
 import { defaultRuntimeFactory } from './runtime-factory.js';
+import { ClientSession } from './session.js';
 import type { ClientRuntimeApi, RunOperation, RuntimeEvent } from './runtime/api.js';
 import type { Document } from './runtime/ports.js';
 import { listDatabasesCommand } from './operations/read-commands.js';
@@ -89,6 +90,16 @@ export class MongoClient extends EventEmitter {
   async connect(): Promise<this> {
     if (this.closing !== null) throw new MongoTopologyClosedError('the client is closed');
     return this;
+  }
+
+  /** driver-sessions.md "startSession": an explicit session (lifecycle and id; no transactions yet). */
+  startSession(): ClientSession {
+    if (this.closing !== null) throw new MongoTopologyClosedError('the client is closed');
+    const runtime = this.runtime;
+    const acquire = runtime.acquireServerSession?.bind(runtime);
+    const release = runtime.releaseServerSession?.bind(runtime);
+    if (acquire === undefined || release === undefined) throw new MongoInvalidArgumentError('this client runtime has no server session pool (acquireServerSession)');
+    return new ClientSession({ acquireServerSession: acquire, releaseServerSession: release });
   }
 
   /** Stops every monitor, pool and timer; later operations fail with MongoTopologyClosedError. */
@@ -231,6 +242,7 @@ export class MongoClient extends EventEmitter {
     },
     newObjectId: (): unknown => this.ids.next(),
     maxWireVersionOf: (address: string): number | undefined => this.runtime.description().servers.get(address)?.maxWireVersion,
+    releasePinned: (address: string, connectionId: number): void => this.runtime.releasePinned?.(address, connectionId),
   };
 
   private forward(event: RuntimeEvent): void {

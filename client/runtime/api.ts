@@ -26,10 +26,18 @@ export interface RunOperation {
   /** Per-operation overrides of the client's retry options. */
   readonly retryReads?: boolean;
   readonly retryWrites?: boolean;
+  /**
+   * load-balancers.md "Behaviour With Cursors": the command opens a cursor. In load-balanced
+   * mode, when the reply's cursor id is not 0, its connection stays checked out, pinned to the
+   * cursor (the result's `pinnedConnection`) until `releasePinned`.
+   */
+  readonly pinCursor?: boolean;
+  /** With `address`: run on this pinned connection (a result's `pinnedConnection`) instead of checking one out. */
+  readonly pinnedConnection?: number;
 }
 
 export type RunResult =
-  | { readonly ok: true; readonly reply: Document; readonly address: string; readonly attempts: number }
+  | { readonly ok: true; readonly reply: Document; readonly address: string; readonly attempts: number; readonly pinnedConnection?: number }
   | { readonly ok: false; readonly error: MongoError | Error; readonly address: string | null; readonly attempts: number };
 
 /** Every SDAM, CMAP and command monitoring event, as the Node driver names them (`serverDescriptionChanged`, `connectionCheckedOut`, `commandStarted`, ...). */
@@ -48,4 +56,10 @@ export interface ClientRuntimeApi {
   subscribe(listener: (event: RuntimeEvent) => void): () => void;
   /** Stops every monitor, pool and timer; nothing stays scheduled afterwards. */
   close(done: () => void): void;
+  /** Checks a pinned connection (RunResult.pinnedConnection) back in to its server's pool. */
+  releasePinned?(address: string, connectionId: number): void;
+  /** driver-sessions.md: a server session for an explicit session, from the pool (or new). */
+  acquireServerSession?(): { readonly lsid: Document };
+  /** Gives an explicit session's server session back to the pool. */
+  releaseServerSession?(session: { readonly lsid: Document }): void;
 }

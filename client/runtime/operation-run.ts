@@ -31,6 +31,10 @@ export interface OperationSpec {
   readonly operation: OperationInput;
   readonly options: ExecutorOptions;
   readonly session: ServerSession | null;
+  /** Load-balanced mode: keep the connection when the reply opens a cursor (RunOperation.pinCursor). */
+  readonly pinCursor?: boolean;
+  /** Run on this connection, already checked out and pinned to a cursor (RunOperation.pinnedConnection). */
+  readonly pinnedConnection?: number;
 }
 
 export class OperationRun {
@@ -43,6 +47,8 @@ export class OperationRun {
   private done = false;
   /** The server of the last attempt that reached check-out (a completed operation's address). */
   private lastAddress: string | null = null;
+  /** pinCursor: the connection the executor gave back, held until the reply shows whether a cursor is open. */
+  private heldBack: { readonly pool: ServerPool; readonly connectionId: number } | null = null;
 
   constructor(
     private readonly ctx: RuntimeContext,
@@ -108,6 +114,15 @@ export class OperationRun {
       case 'checkIn': {
         const pool = this.heldPool ?? this.host.pool(action.address);
         this.release();
+        if (this.spec.pinnedConnection !== undefined) {
+          // The connection belongs to its cursor until releasePinned; a broken one is closed then.
+          if (action.error !== null) pool?.step({ type: 'connectionFailed', connectionId: action.connectionId, error: action.error });
+          return;
+        }
+        if (this.spec.pinCursor === true && action.error === null && pool !== undefined) {
+          this.heldBack = { pool, connectionId: action.connectionId };
+          return;
+        }
         pool?.checkIn(action.connectionId, action.error);
         return;
       }
@@ -124,16 +139,47 @@ export class OperationRun {
           message: action.error.message,
         });
       }
-      case 'complete':
-        return this.finish({ ok: true, reply: action.reply, address: this.lastAddress ?? '', attempts: action.attempts }, action.txnNumberUsed);
+      case 'complete': {
+        const pinned = this.keepPinned(action.reply);
+        return this.finish({ ok: true, reply: action.reply, address: this.lastAddress ?? '', attempts: action.attempts, ...(pinned !== null ? { pinnedConnection: pinned } : {}) }, action.txnNumberUsed);
+      }
       case 'fail':
+        this.keepPinned(null);
         return this.finish({ ok: false, error: action.error, address: action.address, attempts: action.attempts }, action.txnNumberUsed);
     }
+  }
+
+  /** pinCursor: the held-back connection stays out when `reply` opens a cursor (its id), else goes back now. */
+  private keepPinned(reply: Readonly<Record<string, unknown>> | null): number | null {
+    const held = this.heldBack;
+    this.heldBack = null;
+    if (held === null) return null;
+    const cursor = reply?.['cursor'] as { id?: unknown } | undefined;
+    if (cursor !== undefined && cursor !== null && !isZeroCursorId(cursor.id)) {
+      held.pool.pinToCursor(held.connectionId);
+      return held.connectionId;
+    }
+    held.pool.checkIn(held.connectionId, null);
+    return null;
   }
 
   private checkOut(address: string): void {
     const pool = this.host.pool(address);
     this.lastAddress = address;
+    const pinned = this.spec.pinnedConnection;
+    if (pinned !== undefined) {
+      // load-balancers.md: getMore and killCursors go on the cursor's own connection, no check-out.
+      const info = pool?.describeConnection(pinned);
+      if (pool === undefined || info === undefined) {
+        this.ctx.input(() => this.step({ type: 'checkOutFailed', error: new MongoNetworkError(`the connection pinned to this cursor (${pinned} to ${address}) is gone`) }));
+        return;
+      }
+      this.heldPool = pool;
+      this.counted = address;
+      this.host.countOperation(address, 1);
+      this.ctx.input(() => this.step({ type: 'checkedOut', connection: info }));
+      return;
+    }
     if (pool === undefined) {
       // The server left the topology between selection and check-out.
       this.ctx.input(() => this.step({ type: 'checkOutFailed', error: new PoolClosedError(address) }));
@@ -193,4 +239,12 @@ export class OperationRun {
     this.release();
     this.host.finished(this, result, txnNumberUsed);
   }
+}
+
+/** A cursor id of 0 (number, bigint or Long) or none: the server holds no cursor. */
+function isZeroCursorId(id: unknown): boolean {
+  if (typeof id === 'number') return id === 0;
+  if (typeof id === 'bigint') return id === 0n;
+  if (id !== null && typeof id === 'object' && typeof (id as { isZero?: unknown }).isZero === 'function') return (id as { isZero(): boolean }).isZero();
+  return true;
 }

@@ -83,6 +83,8 @@ export class ClientRuntime implements ClientRuntimeApi, RuntimeContext, Operatio
   private readonly doneCallbacks = new Map<OperationRun, (result: RunResult) => void>();
   private readonly counts = new Map<string, number>();
   private readonly sessions: ServerSessionPool;
+  /** Server sessions held by explicit sessions (ClientSession), until endSession. */
+  private readonly explicitSessions = new Set<ServerSession>();
   private readonly listeners: Array<(event: RuntimeEvent) => void> = [];
   private readonly queue: Array<() => void> = [];
   private queueHead = 0;
@@ -164,6 +166,23 @@ export class ClientRuntime implements ClientRuntimeApi, RuntimeContext, Operatio
     const wasConnected = this.lifecycle === 'connected';
     this.lifecycle = 'closing';
     this.input(() => (wasConnected ? this.endSessionsThenTeardown() : this.teardown()));
+  }
+
+  acquireServerSession(): ServerSession {
+    const session = this.sessions.acquire(this.now(), this.topologyState.description.logicalSessionTimeoutMinutes);
+    this.explicitSessions.add(session);
+    return session;
+  }
+
+  releaseServerSession(session: { readonly lsid: Document }): void {
+    // Only a server session this runtime handed out goes back into its pool.
+    if (!this.explicitSessions.delete(session as ServerSession)) throw new MongoInvalidArgumentError('releaseServerSession: not a server session of this client');
+    this.sessions.release(session as ServerSession, this.now(), this.topologyState.description.logicalSessionTimeoutMinutes);
+  }
+
+  releasePinned(address: string, connectionId: number): void {
+    if (typeof address !== 'string' || !Number.isSafeInteger(connectionId)) throw new MongoInvalidArgumentError('releasePinned needs an address and a connection id');
+    this.input(() => this.pools.get(address)?.checkIn(connectionId, null));
   }
 
   // ---- introspection (tests, the façade's client attributes) -------------------------------------
@@ -314,7 +333,15 @@ export class ClientRuntime implements ClientRuntimeApi, RuntimeContext, Operatio
       ...(typeof operation.retryReads === 'boolean' ? { retryReads: operation.retryReads } : {}),
       ...(typeof operation.retryWrites === 'boolean' ? { retryWrites: operation.retryWrites } : {}),
     };
-    const spec: OperationSpec = { operation: input, options, session };
+    // load-balancers.md "Connection Pinning": only a load balancer's cursors pin connections.
+    const pinCursor = operation.pinCursor === true && this.topologyState.settings.loadBalanced;
+    const spec: OperationSpec = {
+      operation: input,
+      options,
+      session,
+      ...(pinCursor ? { pinCursor } : {}),
+      ...(operation.pinnedConnection !== undefined ? { pinnedConnection: operation.pinnedConnection } : {}),
+    };
     const run = new OperationRun(this, this, spec, this.operationIdCounter++);
     this.operations.add(run);
     this.doneCallbacks.set(run, done);
@@ -501,5 +528,7 @@ function runOperationProblem(operation: RunOperation): string | null {
   if (operation.address !== undefined && (typeof operation.address !== 'string' || operation.address.length === 0)) return 'operation address must be a "host:port" string';
   if (operation.retryReads !== undefined && typeof operation.retryReads !== 'boolean') return 'operation retryReads must be a boolean';
   if (operation.retryWrites !== undefined && typeof operation.retryWrites !== 'boolean') return 'operation retryWrites must be a boolean';
+  if (operation.pinCursor !== undefined && typeof operation.pinCursor !== 'boolean') return 'operation pinCursor must be a boolean';
+  if (operation.pinnedConnection !== undefined && (!Number.isSafeInteger(operation.pinnedConnection) || operation.address === undefined)) return 'operation pinnedConnection must be a connection id, given with address';
   return null;
 }

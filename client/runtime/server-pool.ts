@@ -5,7 +5,9 @@
  */
 import { MongoError, MongoNetworkError, MongoServerError } from '../../core/errors.js';
 import { serverErrorFromReply, isOkReply } from '../../core/executor/index.js';
-import { createPool, stepPool, type PoolAction, type PoolInput, type PoolOptionsInput, type PoolState, type PoolStep } from '../../core/pool/index.js';
+import { errorLabelsOf, withErrorLabel } from '../../core/executor/labels.js';
+import { retryableErrorLabel, systemOverloadedErrorLabel } from '../../core/executor/constants.js';
+import { WaitQueueTimeoutError, createPool, stepPool, type PoolAction, type PoolInput, type PoolOptionsInput, type PoolState, type PoolStep } from '../../core/pool/index.js';
 import type { ConnectionInfo } from '../../core/executor/index.js';
 import type { RuntimeContext } from './context.js';
 import type { Document } from './ports.js';
@@ -39,6 +41,8 @@ export class ServerPool {
   private readonly waiters = new Map<number, (outcome: CheckOutOutcome) => void>();
   private readonly handshakeFailures = new WeakMap<Error, HandshakeFailure>();
   private nextCheckOutId = 1;
+  /** In-use connections pinned to a cursor (load-balanced mode), for the wait queue timeout message. */
+  private readonly cursorPinned = new Set<number>();
 
   constructor(
     private readonly ctx: RuntimeContext,
@@ -70,6 +74,18 @@ export class ServerPool {
     return this.connections.get(connectionId);
   }
 
+  /** The in-use connection now belongs to a cursor until it is checked in (load-balanced mode). */
+  pinToCursor(connectionId: number): void {
+    if (this.state.connections.get(connectionId)?.state === 'inUse') this.cursorPinned.add(connectionId);
+  }
+
+  /** What the executor needs to know of an open connection the pool still counts as in use (a pinned one), or undefined. */
+  describeConnection(connectionId: number): ConnectionInfo | undefined {
+    const c = this.connections.get(connectionId);
+    if (c === undefined || this.state.connections.get(connectionId)?.state !== 'inUse') return undefined;
+    return this.describe(c);
+  }
+
   /** CMAP checkOut; `callback` runs once, from the runtime queue. */
   checkOut(callback: (outcome: CheckOutOutcome) => void): void {
     const requestId = this.nextCheckOutId++;
@@ -79,6 +95,7 @@ export class ServerPool {
 
   /** CMAP checkIn; with `error` the connection is broken and is closed instead of reused. */
   checkIn(connectionId: number, error: Error | null): void {
+    this.cursorPinned.delete(connectionId);
     if (error !== null) this.step({ type: 'connectionFailed', connectionId, error });
     this.step({ type: 'checkIn', connectionId });
   }
@@ -128,9 +145,10 @@ export class ServerPool {
         const callback = this.take(action.requestId);
         if (callback === undefined) return;
         const failure = this.handshakeFailures.get(action.error);
+        const error = this.detailed(action.error);
         const outcome: CheckOutOutcome = failure === undefined
-          ? { ok: false, error: action.error }
-          : { ok: false, error: action.error, connectionGeneration: failure.generation, ...(failure.response !== null ? { response: failure.response } : {}) };
+          ? { ok: false, error }
+          : { ok: false, error, connectionGeneration: failure.generation, ...(failure.response !== null ? { response: failure.response } : {}) };
         this.ctx.input(() => callback(outcome));
         return;
       }
@@ -143,10 +161,50 @@ export class ServerPool {
     }
   }
 
+  /**
+   * load-balancers.md "Connection Pooling": a load-balanced pool's WaitQueueTimeoutError says
+   * what holds the connections. There are no transactions yet, so none are held by one.
+   */
+  private detailed(error: Error): Error {
+    if (!(error instanceof WaitQueueTimeoutError) || !this.state.options.loadBalanced) return error;
+    let inUse = 0;
+    for (const c of this.state.connections.values()) if (c.state === 'inUse') inUse++;
+    const cursors = this.cursorPinned.size;
+    const transactions = 0;
+    return new WaitQueueTimeoutError(
+      this.address,
+      `Timeout waiting for connection from the connection pool. maxPoolSize: ${this.state.options.maxPoolSize}, connections in use by cursors: ${cursors}, ` +
+        `connections in use by transactions: ${transactions}, connections in use by other operations: ${inUse - cursors - transactions}`,
+    );
+  }
+
   private take(requestId: number): ((outcome: CheckOutOutcome) => void) | undefined {
     const callback = this.waiters.get(requestId);
     this.waiters.delete(requestId);
     return callback;
+  }
+
+  /**
+   * A handshake failed. A checkOut waiting for the connection gets the error (its executor
+   * tells SDAM); a background (minPoolSize) connection has nobody to do that, so the pool does:
+   * CMAP "Populating the Pool with a Connection": "it MUST be handled via the SDAM machinery
+   * according to the Application Errors section".
+   */
+  private handshakeFailed(connectionId: number, error: Error, kind: 'network' | 'timeout' | 'command', generation: number, response: Document | null): void {
+    const background = this.state.connections.get(connectionId)?.request === null;
+    this.step({ type: 'establishmentFailed', connectionId, error });
+    if (!background) return;
+    this.ctx.updateTopology({
+      type: 'applicationError',
+      address: this.address,
+      kind,
+      handshakeCompleted: false,
+      generation,
+      ...(response !== null ? { response } : {}),
+      errorLabels: errorLabelsOf(error),
+      serviceId: null,
+      message: error.message,
+    });
   }
 
   private establish(connectionId: number, generation: number): void {
@@ -157,21 +215,25 @@ export class ServerPool {
     wire.request(this.ctx.nextRequestId(), adminDb, this.handshake, timeoutMS, (outcome) => {
       if (this.connections.get(connectionId) !== connection) return; // the pool closed it meanwhile
       if (!outcome.ok) {
-        const error = new MongoNetworkError(`handshake failed: ${outcome.message}`);
+        // CMAP "Backpressure-enabled": a network error or timeout while establishing the
+        // connection (the hello) may be server overload, so it gets both labels; SDAM then
+        // neither marks the server Unknown nor clears the pool.
+        const error = withErrorLabel(withErrorLabel(new MongoNetworkError(`handshake failed: ${outcome.message}`), systemOverloadedErrorLabel), retryableErrorLabel);
         this.handshakeFailures.set(error, { generation, response: null });
-        return this.step({ type: 'establishmentFailed', connectionId, error });
+        return this.handshakeFailed(connectionId, error, outcome.kind === 'timeout' ? 'timeout' : 'network', generation, null);
       }
       if (!isOkReply(outcome.reply)) {
         const error: MongoServerError = serverErrorFromReply(outcome.reply);
         this.handshakeFailures.set(error, { generation, response: outcome.reply });
-        return this.step({ type: 'establishmentFailed', connectionId, error });
+        return this.handshakeFailed(connectionId, error, 'command', generation, outcome.reply);
       }
       connection.hello = outcome.reply;
       // An established connection that breaks while idle is perished (CMAP "Errored").
       wire.onBroken = (message) => this.step({ type: 'connectionFailed', connectionId, error: new MongoNetworkError(message) });
       const serviceId = serviceIdOf(outcome.reply);
       if (this.state.options.loadBalanced && serviceId === null) {
-        const error = new MongoError(`the load balancer at ${this.address} answered the handshake without a serviceId`);
+        // load-balancers.md "Connection Establishment": the message drivers share (the unified test checks it).
+        const error = new MongoError(`Driver attempted to initialize in load balancing mode, but the server does not support this mode: ${this.address} answered the handshake without a serviceId`);
         return this.step({ type: 'establishmentFailed', connectionId, error });
       }
       this.step(serviceId === null ? { type: 'established', connectionId } : { type: 'established', connectionId, serviceId });

@@ -15,6 +15,8 @@ export const retryableWriteErrorLabel = 'RetryableWriteError';
 export const noWritesPerformedLabel = 'NoWritesPerformed';
 /** client-backpressure.md; retryable-*.md "Selecting the server for retry" deprioritize on it. */
 export const systemOverloadedErrorLabel = 'SystemOverloadedError';
+/** CMAP "Backpressure-enabled": added with SystemOverloadedError to network errors while establishing a connection. */
+export const retryableErrorLabel = 'RetryableError';
 
 /**
  * retryable-reads.md "Retryable Error": the server error codes that make a read retryable.

@@ -35,6 +35,7 @@ export function serverErrorFromReply(reply: Document): MongoServerError {
   return new MongoServerError(messageOf(reply.errmsg, 'command failed'), {
     ...codeFields(reply),
     errorLabels: stringList(reply.errorLabels),
+    errorResponse: reply,
   });
 }
 

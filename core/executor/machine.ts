@@ -315,11 +315,15 @@ function reply(state: AwaitingReplyState, input: InputOf<'reply'>, out: Out): Ex
   }
   if (isOkReply(document)) {
     commandFinished(progress, state, { reply: document }, out);
-    release(connection, null, out);
     const writeConcernError = operation.kind === 'write' && !operation.unacknowledged ? writeConcernErrorFromReply(document) : null;
-    if (writeConcernError === null) return complete(progress, document, out);
+    if (writeConcernError === null) {
+      release(connection, null, out);
+      return complete(progress, document, out);
+    }
     const labelled = labelledError(operation, writeConcernError, 'command', connection.maxWireVersion, server, connection);
+    // As in failCommand: SDAM sees the error before the connection is checked in.
     applicationError(out, server.address, labelled, 'command', 'command', document, connection.generation, connection);
+    release(connection, null, out);
     return attemptFailed(progress, server, labelled, 'command', out);
   }
   return failCommand(progress, state, serverErrorFromReply(document), 'command', document, out);
@@ -348,9 +352,12 @@ function otherRequest(state: AwaitingReplyState, requestId: unknown, what: 'repl
 function failCommand(progress: Progress, state: AwaitingReplyState, error: Error, kind: ApplicationErrorAction['kind'], response: Document | null, out: Out): ExecutorState {
   const { connection, server } = state;
   commandFinished(progress, state, { failure: error }, out);
-  release(connection, kind === 'command' ? null : error, out);
   const labelled = labelledError(progress.operation, error, 'command', connection.maxWireVersion, server, connection);
+  // SDAM first, then the check-in: a state-change or network error clears the pool before the
+  // connection comes back (SDAM unified test pool-clear-application-error: poolCleared, then
+  // connectionCheckedIn), so the stale connection is closed on check-in, never reused.
   applicationError(out, server.address, labelled, 'command', kind, response, connection.generation, connection);
+  release(connection, kind === 'command' ? null : error, out);
   return attemptFailed(progress, server, labelled, 'command', out);
 }
 

@@ -51,8 +51,9 @@ export class PoolClearedOnNetworkError extends PoolClearedError {
 /** A queued checkOut reached its deadline (waitQueueTimeoutMS or the request's own). */
 export class WaitQueueTimeoutError extends MongoError {
   readonly address: string;
-  constructor(address: string) {
-    super('Timed out while checking out a connection from connection pool');
+  /** `message`: load-balanced pools give the detailed one of load-balancers.md "Connection Pooling". */
+  constructor(address: string, message = 'Timed out while checking out a connection from connection pool') {
+    super(message);
     this.address = address;
   }
   override get name(): string {

@@ -31,11 +31,16 @@ const internalCommands: ReadonlySet<string> = new Set([
   'replSetHeartbeat', 'replSetRequestVotes', 'replSetUpdatePosition', '_replFetch', '_replFindCommonPoint',
 ]);
 
-/** Error codes that say "this node's state changed" (SDAM: NotPrimary and NodeIsRecovering families). */
-const stateChangeCodes: ReadonlySet<number> = new Set([
+/**
+ * The NotPrimary error family, which mongod (4.4+) answers with its current topologyVersion.
+ * Shutdown errors (ShutdownInProgress, InterruptedAtShutdown) carry one only while the server
+ * is in quiesce mode (mongo jstests notprimary_errors_return_topology_version.js and
+ * quiesce_mode.js); a failCommand fail point does not quiesce, so its shutdown errors carry
+ * none, and SDAM judges them fresh (the unified SDAM tests find-/insert-shutdown-error).
+ */
+const notPrimaryErrorCodes: ReadonlySet<number> = new Set([
   ErrorCodes.NotWritablePrimary, ErrorCodes.NotPrimaryNoSecondaryOk, ErrorCodes.NotPrimaryOrSecondary,
-  ErrorCodes.InterruptedAtShutdown, ErrorCodes.InterruptedDueToReplStateChange, ErrorCodes.PrimarySteppedDown,
-  ErrorCodes.ShutdownInProgress,
+  ErrorCodes.InterruptedDueToReplStateChange, ErrorCodes.PrimarySteppedDown,
 ]);
 
 /** Where each command goes. `respond` is for commands that answer later (they return undefined). */
@@ -174,11 +179,11 @@ export class CommandDispatcher {
     return [];
   }
 
-  /** State-change errors carry topologyVersion from 4.4 on (SDAM "topologyVersion in error responses"). */
+  /** NotPrimary errors carry topologyVersion from 4.4 on (SDAM "topologyVersion in error responses"). */
   private decorateError(reply: Doc): Doc {
     const body = withLegacyNames(reply, maxWireVersionOf(this.deps.version));
     const code = body['code'];
-    if (supportsAwaitableHello(this.deps.version) && typeof code === 'number' && stateChangeCodes.has(code)) {
+    if (supportsAwaitableHello(this.deps.version) && typeof code === 'number' && notPrimaryErrorCodes.has(code)) {
       body['topologyVersion'] = this.deps.topologyVersion();
     }
     return body;

@@ -9,7 +9,7 @@ import { calculateObjectSize } from 'bson';
 import { CommandError, ErrorCodes, codeNameOf } from './errors.js';
 import { maxBsonObjectSizeBytes } from './hello.js';
 import type { TxnRecord } from './oplog.js';
-import { type Doc, matches, project, sortComparator } from './query.js';
+import { checkFilter, type Doc, matches, project, sortComparator } from './query.js';
 import type { Storage } from './storage.js';
 import { applyUpdate, isOperatorUpdate, upsertSeed, validateUpdate } from './update.js';
 import { compareValues, isPlainObject, valueKey } from './values.js';
@@ -112,6 +112,7 @@ export function insertCommand(storage: Storage, db: string, body: Readonly<Doc>,
 }
 
 function matchingDocs(storage: Storage, ns: string, filter: Doc | undefined): Doc[] {
+  checkFilter(filter);
   const coll = storage.collection(ns);
   if (coll === undefined) return [];
   // mongod's IDHACK: a filter that is exactly {_id: <scalar>} is one lookup in the _id index,
@@ -433,9 +434,13 @@ export function distinctCommand(storage: Storage, db: string, body: Readonly<Doc
   return { values, ok: 1 };
 }
 
-export function listCollectionsCommand(storage: Storage, db: string, body: Readonly<Doc>): Doc {
+/** listCollections: the collection descriptions, batched like any cursor (`cursor.batchSize`, then getMore). */
+export function listCollectionsCommand(storage: Storage, db: string, body: Readonly<Doc>): FindResult {
   const filter = filterOf(body['filter'], 'filter');
   const nameOnly = body['nameOnly'] === true;
+  const cursor = body['cursor'];
+  if (cursor !== undefined && !isPlainObject(cursor)) throw new CommandError(ErrorCodes.TypeMismatch, "BSON field 'listCollections.cursor' is the wrong type, expected type 'object'");
+  const batchSize = isPlainObject(cursor) && typeof cursor['batchSize'] === 'number' && cursor['batchSize'] >= 0 ? cursor['batchSize'] : unboundedBatchSize;
   const firstBatch: Doc[] = [];
   for (const ns of [...storage.collections.keys()].sort()) {
     if (!ns.startsWith(`${db}.`)) continue;
@@ -443,8 +448,11 @@ export function listCollectionsCommand(storage: Storage, db: string, body: Reado
     const entry: Doc = nameOnly ? { name, type: 'collection' } : { name, type: 'collection', options: {}, info: { readOnly: false }, idIndex: { v: 2, key: { _id: 1 }, name: '_id_' } };
     if (matches(entry, filter)) firstBatch.push(entry);
   }
-  return { cursor: { id: 0, ns: `${db}.$cmd.listCollections`, firstBatch }, ok: 1 };
+  return { ns: `${db}.$cmd.listCollections`, docs: firstBatch, batchSize, singleBatch: false };
 }
+
+/** listCollections without cursor.batchSize answers every collection in the first batch. */
+const unboundedBatchSize = Number.MAX_SAFE_INTEGER;
 
 export function listDatabasesCommand(storage: Storage, body: Readonly<Doc>): Doc {
   const names = new Set<string>();

@@ -78,7 +78,7 @@ export class DataCommands {
       case 'count': return crud.countCommand(storage, db, body);
       case 'aggregate': return this.deps.cursors.open(crud.aggregateCommand(storage, db, body));
       case 'distinct': return crud.distinctCommand(storage, db, body);
-      case 'listCollections': return crud.listCollectionsCommand(storage, db, body);
+      case 'listCollections': return this.deps.cursors.open(crud.listCollectionsCommand(storage, db, body));
       case 'listDatabases': return crud.listDatabasesCommand(storage, body);
       case 'listIndexes': return crud.listIndexesCommand(storage, db, body);
       default: throw new Error(`DataCommands.read: ${name} is not a read command`);

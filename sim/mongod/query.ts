@@ -82,6 +82,31 @@ function matchField(doc: Doc, path: string, condition: unknown): boolean {
   return true;
 }
 
+/**
+ * mongod parses a filter before it looks at any document, so a malformed one fails even on an
+ * empty collection: `$and`/`$or`/`$nor` must be non-empty arrays of objects, and no other
+ * top-level `$` operator exists (the ones mongosim knows). Throws BadValue like `matches`.
+ */
+export function checkFilter(filter: Readonly<Doc> | undefined, depth = 0): void {
+  if (filter === undefined) return;
+  if (depth > maxFilterDepth) throw new CommandError(ErrorCodes.BadValue, `filter nested deeper than ${maxFilterDepth} levels`);
+  for (const key of Object.keys(filter)) {
+    const condition = filter[key];
+    if (key === '$and' || key === '$or' || key === '$nor') {
+      if (!Array.isArray(condition) || condition.length === 0) throw new CommandError(ErrorCodes.BadValue, `${key} argument must be a non-empty array`);
+      for (const sub of condition) {
+        if (!isPlainObject(sub)) throw new CommandError(ErrorCodes.BadValue, `${key} argument's entries must be objects`);
+        checkFilter(sub, depth + 1);
+      }
+    } else if (key.startsWith('$')) {
+      throw new CommandError(ErrorCodes.BadValue, `unknown top level operator: ${key}`);
+    }
+  }
+}
+
+/** mongod's own limit on filter nesting (maxNestingDepth of a match expression). */
+const maxFilterDepth = 100;
+
 /** MongoDB query semantics for `filter` against `doc`. Throws BadValue for unsupported operators. */
 export function matches(doc: Doc, filter: Readonly<Doc> | undefined): boolean {
   if (filter === undefined) return true;

@@ -31,4 +31,6 @@ export const suites: SpecSuite[] = [
   unifiedSuite('unified/cmap-logging', 'connection-monitoring-and-pooling/tests/logging'),
   unifiedSuite('unified/command-monitoring', 'command-logging-and-monitoring/tests/monitoring'),
   unifiedSuite('unified/command-logging', 'command-logging-and-monitoring/tests/logging'),
+  unifiedSuite('unified/sdam', 'server-discovery-and-monitoring/tests/unified'),
+  unifiedSuite('unified/load-balancers', 'load-balancers/tests'),
 ];

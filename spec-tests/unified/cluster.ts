@@ -22,6 +22,8 @@ export const shardName = 'shard0';
 export const shardHosts = ['shard-a:27018', 'shard-b:27018', 'shard-c:27018'] as const;
 export const mongosHosts = ['mongos-a:27017', 'mongos-b:27017'] as const;
 export const loadBalancerHost = 'lb:27017';
+/** unified-test-format.md "SINGLE_MONGOS_LB_URI": a second load balancer in front of the first mongos only. */
+export const singleMongosLoadBalancerHost = 'lb-single:27017';
 /** Virtual time allowed for one internal (runner) command, ms. */
 export const internalCommandLimitMs = 60_000;
 /** Virtual time a new mongos gets to find its shard's primary, ms. */
@@ -30,8 +32,10 @@ export const mongosWarmUpMs = 1_000;
 export interface SimCluster {
   readonly world: World;
   readonly plan: ClusterPlan;
-  /** Seed list for client entities: with useMultipleMongoses false only the first host is used. */
+  /** Seed list for client entities. */
   readonly hosts: readonly string[];
+  /** Seed list for `useMultipleMongoses: false`: the first mongos, or the load balancer in front of it alone. */
+  readonly singleMongosHosts: readonly string[];
   /** Extra URI options every client gets (replicaSet, loadBalanced). */
   readonly uriOptions: Readonly<Record<string, string>>;
   /** Runs a command through the runner's internal connection to the primary (or first mongos); returns the reply. */
@@ -45,6 +49,7 @@ export function buildCluster(plan: ClusterPlan, seed: number): SimCluster {
   const version = plan.version;
   let target: () => string;
   let hosts: string[];
+  let singleMongosHosts: string[] | null = null;
   let uriOptions: Record<string, string> = {};
   let replicaSet: ReplicaSetSim | null = null;
   switch (plan.topology) {
@@ -73,10 +78,13 @@ export function buildCluster(plan: ClusterPlan, seed: number): SimCluster {
       world.scheduler.runFor(mongosWarmUpMs);
       if (loadBalanced) {
         new LoadBalancerSim(world, { host: loadBalancerHost, backends: [...mongosHosts] }).start();
+        new LoadBalancerSim(world, { host: singleMongosLoadBalancerHost, backends: [mongosHosts[0]] }).start();
         hosts = [loadBalancerHost];
+        singleMongosHosts = [singleMongosLoadBalancerHost];
         uriOptions = { loadBalanced: 'true' };
       } else {
         hosts = [...mongosHosts];
+        singleMongosHosts = [mongosHosts[0]];
       }
       target = () => mongosHosts[0];
       break;
@@ -87,6 +95,7 @@ export function buildCluster(plan: ClusterPlan, seed: number): SimCluster {
     world,
     plan,
     hosts,
+    singleMongosHosts: singleMongosHosts ?? hosts,
     uriOptions,
     replicaSet,
     internalCommand(db: string, command: Doc): Doc {

@@ -10,6 +10,7 @@ import type { Collection } from '../../client/collection.js';
 import type { Db } from '../../client/db.js';
 import type { FindCursor } from '../../client/cursor.js';
 import { GridFSBucket } from '../../client/gridfs.js';
+import type { ClientSession } from '../../client/session.js';
 import type { TopologyDescription } from '../../core/sdam/types.js';
 import { isSensitiveCommand } from '../../core/executor/index.js';
 import { simPorts } from '../../harness/sim-ports.js';
@@ -190,6 +191,7 @@ export type Entity =
   | { readonly type: 'database'; readonly value: Db; readonly client: ClientEntity }
   | { readonly type: 'collection'; readonly value: Collection; readonly client: ClientEntity }
   | { readonly type: 'cursor'; readonly value: FindCursor }
+  | { readonly type: 'session'; readonly value: ClientSession; readonly client: ClientEntity }
   | { readonly type: 'bson'; readonly value: unknown }
   | { readonly type: 'events'; readonly value: Doc[] }
   | { readonly type: 'thread'; readonly value: ThreadEntity }
@@ -250,6 +252,10 @@ export class EntityMap {
     return this.entities.has(id);
   }
 
+  sessions(): ClientSession[] {
+    return [...this.entities.values()].filter((e): e is Extract<Entity, { type: 'session' }> => e.type === 'session').map((e) => e.value);
+  }
+
   clients(): ClientEntity[] {
     return [...this.entities.values()].filter((e): e is Extract<Entity, { type: 'client' }> => e.type === 'client').map((e) => e.value);
   }
@@ -297,8 +303,9 @@ export function createEntity(map: EntityMap, cluster: SimCluster, raw: Doc, wher
         if (key in uriOptions) throw new MissingFeature('authentication (the simulated servers have no auth)');
       }
       if ('timeoutMS' in uriOptions) throw new MissingFeature('client-side operation timeouts (timeoutMS)');
-      // "useMultipleMongoses": false pins a sharded cluster's client to one mongos; otherwise it gets every one.
-      const hosts = cluster.plan.topology === 'sharded' && spec['useMultipleMongoses'] === false ? cluster.hosts.slice(0, 1) : cluster.hosts;
+      // "useMultipleMongoses": false pins a sharded cluster's client to one mongos (load-balanced:
+      // the load balancer in front of that mongos alone); otherwise it gets every one.
+      const hosts = spec['useMultipleMongoses'] === false ? cluster.singleMongosHosts : cluster.hosts;
       const query = uriQuery({ ...cluster.uriOptions, ...uriOptions });
       const uri = `mongodb://${hosts.join(',')}/${query ? `?${query}` : ''}`;
       const logs = observedLogComponents(spec['observeLogMessages'], `${where}.client.observeLogMessages`);
@@ -326,8 +333,13 @@ export function createEntity(map: EntityMap, cluster: SimCluster, raw: Doc, wher
       map.set(id, { type: 'collection', value: coll, client: dbEntity.client });
       return;
     }
-    case 'session':
-      throw new MissingFeature('explicit sessions (session entities)');
+    case 'session': {
+      const client = map.getAs(String(spec['client']), 'client');
+      const options = spec['sessionOptions'];
+      if (options !== undefined) throw new MissingFeature(`session options (${Object.keys(options as Doc).join(', ')})`);
+      map.set(id, { type: 'session', value: client.value.client.startSession(), client: client.value });
+      return;
+    }
     case 'bucket': {
       const dbEntity = map.getAs(String(spec['database']), 'database');
       const options = (spec['bucketOptions'] ?? {}) as Doc;

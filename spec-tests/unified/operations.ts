@@ -4,6 +4,7 @@
  * API with the test's arguments. An argument the runner does not know for an operation, or an
  * operation the client does not have, is a MissingFeature naming it, never silently dropped.
  */
+import type { ClientSession } from '../../client/session.js';
 import type { Collection } from '../../client/collection.js';
 import type { Db } from '../../client/db.js';
 import type { FindCursor } from '../../client/cursor.js';
@@ -246,6 +247,19 @@ export async function runBucketOperation(bucket: GridFSBucket, op: Operation, wh
   }
 }
 
+/** Transaction operations of a session entity (unified-test-format.md "Session Operations"). */
+const transactionOperations: ReadonlySet<string> = new Set(['startTransaction', 'commitTransaction', 'abortTransaction', 'withTransaction']);
+
+export async function runSessionOperation(session: ClientSession, op: Operation, where: string): Promise<OperationOutcome> {
+  if (op.name === 'endSession') {
+    takeArgs(op, where, [], []);
+    await session.endSession();
+    return { result: undefined, shape: 'value' };
+  }
+  if (transactionOperations.has(op.name)) throw new MissingFeature(`transactions (${op.name})`);
+  throw new MissingFeature(`the session operation ${op.name}`);
+}
+
 export function runEntityOperation(entity: Entity, op: Operation, where: string): Promise<OperationOutcome> {
   if (op.name === 'createChangeStream' && (entity.type === 'client' || entity.type === 'database' || entity.type === 'collection')) {
     const owner = entity.type === 'client' ? entity.value.client : entity.value;
@@ -259,6 +273,7 @@ export function runEntityOperation(entity: Entity, op: Operation, where: string)
     case 'database': return runDatabaseOperation(entity.value, op, where);
     case 'client': return runClientOperation(entity.value, op, where);
     case 'cursor': return runCursorOperation(entity.value, op, where);
+    case 'session': return runSessionOperation(entity.value, op, where);
     default: throw new MissingFeature(`operations on ${entity.type} entities`);
   }
 }

@@ -22,6 +22,8 @@ import { runSpecialOperation, type SpecialContext } from './special-operations.j
 export const defaultUnifiedSeed = 1;
 /** Documents one outcome check reads at most (a batch size no outcome in the suites comes near). */
 export const maxOutcomeDocuments = 10_000;
+/** Virtual time a client entity gets to close at the end of a test, ms. */
+export const clientCloseLimitMs = 60_000;
 /** NamespaceNotFound: dropping a collection that is not there (before 7.0). */
 const namespaceNotFound = 26;
 
@@ -34,9 +36,7 @@ export interface RunTestOptions {
 function entityMatcher(entities: EntityMap): MatchEntities {
   return {
     bsonEntity: (name) => entities.getAs(name, 'bson').value,
-    sessionLsid: () => {
-      throw new MissingFeature('explicit sessions (session entities)');
-    },
+    sessionLsid: (name) => entities.getAs(name, 'session').value.id,
   };
 }
 
@@ -142,6 +142,11 @@ export async function runUnifiedTest(file: UnifiedFile, test: UnifiedTest, optio
     for (let i = 0; i < test.operations.length; i++) await runOperation(ctx, test.operations[i]!, `operations[${i}] (${test.operations[i]!.name})`);
   } finally {
     stopEntities(entities);
+    // unified-test-format.md: sessions end before their clients close.
+    for (const s of entities.sessions()) await s.endSession();
+    // Close every client: one left open keeps background work pending (minPoolSize population,
+    // monitoring), and the world driver would go on running its old world during later tests.
+    for (const c of entities.clients()) await settle(cluster.world, c.client.close(), clientCloseLimitMs).catch(() => undefined);
   }
   (test.expectEvents ?? []).forEach((expected, i) => {
     const client = entities.getAs(expected.client, 'client').value;

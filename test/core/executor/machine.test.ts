@@ -533,6 +533,17 @@ test('a command error reply is an application error with the connection generati
   assert.equal(run.lastOf('checkIn'), { type: 'checkIn', connectionId: 9, address: 'a:27017', error: null });
 });
 
+test('SDAM hears of a failed command before its connection is checked in (pool cleared first)', () => {
+  for (const failure of [{ type: 'reply', reply: { ok: 0, code: 91, errmsg: 'shutting down' } }, { type: 'networkError', error: new MongoNetworkError('reset') }] as const) {
+    const run = new Run();
+    run.start(find(), rsAB, 0);
+    run.step({ type: 'checkedOut', connection: connection(9, primaryA) }, 1);
+    run.step(failure, 2);
+    const types = run.last.actions.map((a) => a.type);
+    assert.ok(types.indexOf('applicationError') >= 0 && types.indexOf('applicationError') < types.indexOf('checkIn'), `${failure.type}: ${types.join(', ')}`);
+  }
+});
+
 test('a network timeout is reported as kind timeout', () => {
   const run = new Run();
   run.start(find({ kind: 'command' }), rsAB, 0);

@@ -214,4 +214,17 @@ test('which error is reported after failures', () => {
   assert.is(readErrorToReport([]), null);
 });
 
+
+test('Node driver shapes: MongoServerError keeps the reply as errorResponse and errmsg; every MongoError has hasErrorLabel', () => {
+  const reply = { ok: 0, code: 91, codeName: 'ShutdownInProgress', errmsg: 'shutting down', errorLabels: ['RetryableWriteError'] };
+  const error = serverErrorFromReply(reply);
+  assert.equal(error.errorResponse, reply);
+  assert.is(error.errmsg, 'shutting down');
+  assert.ok(error.hasErrorLabel('RetryableWriteError'));
+  assert.not.ok(error.hasErrorLabel('TransientTransactionError'));
+  assert.ok(withErrorLabel(new MongoNetworkError('x'), 'SystemOverloadedError').hasErrorLabel('SystemOverloadedError'));
+  assert.not.ok(new MongoError('plain').hasErrorLabel('SystemOverloadedError'));
+  assert.equal(new MongoServerError('bad', { code: 2 }).errorResponse, { ok: 0, errmsg: 'bad', code: 2 }, 'rebuilt when no reply was kept');
+});
+
 test.run();

@@ -259,3 +259,27 @@ test('a filter on _id alone is an index lookup with the same answers as a scan (
   assert.is(cmd({ delete: 'c', deletes: [{ q: { _id: 'one' }, limit: 1 }] })['n'], 1);
   assert.equal(find({ _id: 'one' }), []);
 });
+
+test('a malformed filter fails as mongod parses it, even on an empty or missing collection', () => {
+  const { cmd } = standalone();
+  for (const filter of [{ $or: true }, { $and: [] }, { $nor: [1] }, { $where: 'true' }, { a: 1, $or: 'x' }]) {
+    const r = cmd({ find: 'nothing', filter });
+    assert.is(r['ok'], 0, JSON.stringify(filter));
+    assert.is(r['code'], 2, JSON.stringify(filter));
+  }
+  assert.is(cmd({ find: 'nothing', filter: { $or: [{ a: 1 }] } })['ok'], 1);
+});
+
+test('listCollections batches like any cursor: cursor.batchSize, then getMore on $cmd.listCollections', () => {
+  const { cmd } = standalone();
+  for (const c of ['a', 'b', 'c']) cmd({ create: c });
+  const first = cmd({ listCollections: 1, nameOnly: true, cursor: { batchSize: 2 } })['cursor'] as { id: number; firstBatch: { name: string }[]; ns: string };
+  assert.equal(first.firstBatch.map((d) => d.name), ['a', 'b']);
+  assert.ok(first.id !== 0, 'a cursor stays open');
+  const more = cmd({ getMore: first.id, collection: '$cmd.listCollections' })['cursor'] as { id: number; nextBatch: { name: string }[] };
+  assert.equal(more.nextBatch.map((d) => d.name), ['c']);
+  assert.is(Number(more.id), 0);
+  const all = cmd({ listCollections: 1 })['cursor'] as { id: number; firstBatch: unknown[] };
+  assert.is(all.firstBatch.length, 3);
+  assert.is(Number(all.id), 0);
+});

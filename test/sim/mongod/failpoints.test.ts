@@ -62,6 +62,16 @@ test('RetryableWriteError label: added by 4.4+ servers for retryable writes, nev
   assert.equal(run(client, host, 'test', retryableInsert(3))['errorLabels'], ['Custom']);
 });
 
+test('topologyVersion: on NotPrimary-family errors (4.4+), not on shutdown errors outside quiesce mode', () => {
+  const { client, host } = server('8.0');
+  for (const [code, expected] of [[10107, true], [11602, true], [189, true], [91, false], [11600, false], [2, false]] as const) {
+    run(client, host, 'admin', { configureFailPoint: 'failCommand', mode: { times: 1 }, data: { failCommands: ['find'], errorCode: code } });
+    const r = run(client, host, 'test', { find: 'c' });
+    assert.is(r['code'], code);
+    assert.is('topologyVersion' in r, expected, `code ${code}`);
+  }
+});
+
 test('closeConnection: no reply, the client sees a network error, the command is not executed', () => {
   const { client, host, world } = server();
   run(client, host, 'admin', { configureFailPoint: 'failCommand', mode: { times: 1 }, data: { failCommands: ['insert'], closeConnection: true } });

@@ -34,7 +34,10 @@ test('expectError: client vs server errors, codes, code names (case-insensitive)
   assert.ok(ok({ errorContains: 'FAILCOMMAND' }, server));
   assert.not.ok(ok({ errorContains: 'nope' }, server));
   assert.not.ok(ok({ unknownAssertion: 1 }, server));
-  assert.throws(() => ok({ errorResponse: { code: 91 } }, server), (e: Error) => e instanceof MissingFeature);
+  // A server error keeps its reply (Node's errorResponse); a network error has none to show.
+  assert.ok(ok({ errorResponse: { code: 91, codeName: 'ShutdownInProgress' } }, server));
+  assert.not.ok(ok({ errorResponse: { code: 92 } }, server));
+  assert.throws(() => ok({ errorResponse: { code: 91 } }, network), (e: Error) => e instanceof MissingFeature);
 });
 
 test('expectError.expectResult matches the partial result an error carries', () => {

@@ -137,4 +137,31 @@ test('a test on a standalone and on a sharded cluster', async () => {
   await run(file({ runOnRequirements: [{ topologies: ['sharded'] }] }));
 });
 
+test('load-balanced: useMultipleMongoses false goes through a load balancer in front of one mongos', async () => {
+  // A fail point set through one single-mongos client must meet every command of another (behind
+  // a load balancer over both mongoses, every other connection would reach the mongos without it).
+  const json = {
+    description: 'single mongos LB',
+    schemaVersion: '1.9',
+    runOnRequirements: [{ topologies: ['load-balanced'] }],
+    createEntities: [
+      { client: { id: 'setup', useMultipleMongoses: false } },
+      { client: { id: 'client0', useMultipleMongoses: false, uriOptions: { retryWrites: false, maxPoolSize: 4 } } },
+      { database: { id: 'database0', client: 'client0', databaseName: 'db' } },
+      { collection: { id: 'collection0', database: 'database0', collectionName: 'coll' } },
+    ],
+    initialData: [{ collectionName: 'coll', databaseName: 'db', documents: [] }],
+    tests: [{
+      description: 'fail point meets every command',
+      operations: [
+        { name: 'failPoint', object: 'testRunner', arguments: { client: 'setup', failPoint: { configureFailPoint: 'failCommand', mode: { times: 4 }, data: { failCommands: ['insert'], errorCode: 2 } } } },
+        ...[1, 2, 3, 4].map((i) => ({ name: 'insertOne', object: 'collection0', arguments: { document: { _id: i } }, expectError: { errorCode: 2 } })),
+        { name: 'insertOne', object: 'collection0', arguments: { document: { _id: 5 } } },
+      ],
+      outcome: [{ collectionName: 'coll', databaseName: 'db', documents: [{ _id: 5 }] }],
+    }],
+  };
+  await run(json);
+});
+
 test.run();
