@@ -11,26 +11,18 @@ import { spawn } from 'node:child_process';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
+import { loadSuites } from '../spec-tests/registry.js';
 import type { Benchmark, BenchOptions, BenchResult } from './types.js';
 
 /** Issue 14: the whole-process run takes under 1 s. */
 export const specProcessGoalMs = 1000;
-/** The file-based suites, by name prefix (every suite not in the unified format). */
-export const fileBasedSuites: readonly string[] = [
-  'connection-string',
-  'uri-options',
-  'sdam/single',
-  'sdam/rs',
-  'sdam/sharded',
-  'sdam/load-balanced',
-  'sdam/errors',
-  'sdam/monitoring',
-  'server-selection/server_selection',
-  'server-selection/rtt',
-  'server-selection/in_window',
-  'max-staleness',
-  'cmap',
-];
+/**
+ * The file-based suites: every registered suite outside the unified format (the unified ones
+ * live under `unified/`).
+ */
+export async function fileBasedSuites(): Promise<string[]> {
+  return (await loadSuites()).map((s) => s.name).filter((name) => !name.startsWith('unified/'));
+}
 const measuredRuns = 7;
 const quickRuns = 2;
 /** A run that has not exited after this long is a hang, not a measurement. */
@@ -47,7 +39,7 @@ interface ProcessRun {
 }
 
 /** One child run; rejects unless it exits 0 with every unit passing. */
-export function runSpecProcess(suites: readonly string[] = fileBasedSuites): Promise<ProcessRun> {
+export function runSpecProcess(suites: readonly string[]): Promise<ProcessRun> {
   const args = ['--import', cpuHook, cliPath, 'spec', '--json', ...suites.flatMap((s) => ['--suite', s])];
   return new Promise((resolve, reject) => {
     const start = performance.now();
@@ -83,11 +75,12 @@ export const benchmarks: Benchmark[] = [
   {
     name: 'spec.files.process',
     async run(options: BenchOptions): Promise<BenchResult[]> {
+      const suites = await fileBasedSuites();
       const wall: number[] = [];
       const cpu: number[] = [];
       // Runs one at a time: parallel children would measure each other.
       for (let i = 0; i < (options.quick ? quickRuns : measuredRuns); i++) {
-        const r = await runSpecProcess();
+        const r = await runSpecProcess(suites);
         wall.push(r.wallMs);
         cpu.push(r.cpuMs);
       }
