@@ -4,14 +4,22 @@
  * the PyMongo high-availability tutorial, played against simulated servers in virtual time.
  */
 import { readFileSync } from 'node:fs';
-import { specCommand, SPEC_USAGE } from './spec-command.js';
-import { runScenarioCommand, RUN_USAGE } from './run-command.js';
-import { tutorialCommand, TUTORIAL_USAGE } from './tutorial-command.js';
 import { isSetupError, oneLineMessage, UsageError } from './usage-error.js';
-import { serveCommand, SERVE_USAGE } from './serve-command.js';
 import { packageRoot } from '../spec-tests/package-root.js';
 
-const USAGE = `Usage: mongosim [command] [options]
+/*
+ * Each command's module is imported when that command runs, not up front: the simulator,
+ * the client and the TCP server cost about 0.2 s of CPU to load, and `mongosim spec` (whose
+ * whole-process time is a goal of issue 14) needs none of them.
+ */
+const loadSpec = (): Promise<typeof import('./spec-command.js')> => import('./spec-command.js');
+const loadRun = (): Promise<typeof import('./run-command.js')> => import('./run-command.js');
+const loadTutorial = (): Promise<typeof import('./tutorial-command.js')> => import('./tutorial-command.js');
+const loadServe = (): Promise<typeof import('./serve-command.js')> => import('./serve-command.js');
+
+async function usage(): Promise<string> {
+  const [{ TUTORIAL_USAGE }, { SPEC_USAGE }, { RUN_USAGE }, { SERVE_USAGE }] = await Promise.all([loadTutorial(), loadSpec(), loadRun(), loadServe()]);
+  return `Usage: mongosim [command] [options]
 
 Commands:
   (none)      the main job: the high-availability tutorial on the simulator
@@ -29,6 +37,7 @@ ${SPEC_USAGE}
 ${RUN_USAGE}
 
 ${SERVE_USAGE}`;
+}
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(`${packageRoot}/package.json`, 'utf8')) as { version: string };
@@ -41,25 +50,25 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
   try {
     switch (command) {
       case undefined:
-        return await tutorialCommand([]);
+        return await (await loadTutorial()).tutorialCommand([]);
       case 'tutorial':
-        return await tutorialCommand(rest);
+        return await (await loadTutorial()).tutorialCommand(rest);
       case 'spec':
-        return await specCommand(rest, env, out);
+        return await (await loadSpec()).specCommand(rest, env, out);
       case 'run':
-        return await runScenarioCommand(rest);
-      case 'serve': return await serveCommand(rest);
+        return await (await loadRun()).runScenarioCommand(rest);
+      case 'serve': return await (await loadServe()).serveCommand(rest);
       case 'help':
       case '--help':
       case '-h':
-        out(USAGE);
+        out(await usage());
         return 0;
       case '--version':
         out(version());
         return 0;
       default:
         // `mongosim --seed 3 --json` is the main job with options.
-        if (command.startsWith('--')) return await tutorialCommand(argv);
+        if (command.startsWith('--')) return await (await loadTutorial()).tutorialCommand(argv);
         throw new UsageError(`unknown command '${command}'. Run 'mongosim help' for the list.`);
     }
   } catch (err) {

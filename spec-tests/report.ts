@@ -57,10 +57,15 @@ export async function runReport(options: RunOptions): Promise<Report> {
   for (const suite of suites) filesBySuite.set(suite, suiteFiles(tree.root, suite));
 
   let specCommit = treeCommit(tree.root);
+  /** Bytes of the files the lock check read (tree-relative path → bytes): each file is read once. */
+  const verifiedBytes = new Map<string, Buffer>();
   if (tree.verify) {
     const lock = options.lock ?? readLock();
     const toRun = [...filesBySuite].flatMap(([suite, files]) => files.map((f) => `${suite.dir}/${f}`));
-    verifyTree(tree.root, lock, toRun);
+    verifyTree(tree.root, lock, toRun, {
+      inScope: (rel) => suites.some((suite) => suiteReads(suite, rel)),
+      onRead: (rel, bytes) => verifiedBytes.set(rel, bytes),
+    });
     specCommit = lock.commit;
   }
 
@@ -75,7 +80,8 @@ export async function runReport(options: RunOptions): Promise<Report> {
     for (const relPath of filesBySuite.get(suite) ?? []) {
       let cases: SpecCase[];
       try {
-        const json: unknown = JSON.parse(fs.readFileSync(path.join(tree.root, suite.dir, relPath), 'utf8'));
+        const bytes = verifiedBytes.get(`${suite.dir}/${relPath}`) ?? fs.readFileSync(path.join(tree.root, suite.dir, relPath));
+        const json: unknown = JSON.parse(bytes.toString('utf8'));
         cases = suite.cases({ relPath, json });
       } catch (err) {
         // A file the runner cannot even split counts as one failed unit, so it is never silently lost.
@@ -104,6 +110,12 @@ export async function runReport(options: RunOptions): Promise<Report> {
   const ran = new Set(suites.map((s) => s.name));
   const unusedSkips = skips.filter((s) => ran.has(s.suite) && !used.has(s));
   return { specCommit, verified: tree.verify, specsDir: tree.root, suites: reports, unusedSkips };
+}
+
+/** Whether `suite` would read the tree-relative file `rel` (the walk rule of `suiteFiles`). */
+function suiteReads(suite: SpecSuite, rel: string): boolean {
+  if (!rel.startsWith(`${suite.dir}/`) || !rel.endsWith('.json')) return false;
+  return suite.recursive || !rel.slice(suite.dir.length + 1).includes('/');
 }
 
 async function withTimeout(result: void | Promise<void>): Promise<void> {

@@ -62,7 +62,7 @@ import { checkConfigCommitted, checkOplogCommitment, checkSingleVoterChange, opl
 import { heartbeatIntervalMs, memberOf } from './set-settings.js';
 import { replSetStatus } from './status.js';
 import { Storage } from './storage.js';
-import { IncarnationTimers } from './timers.js';
+import { IncarnationTimers, type PeriodicTimer } from './timers.js';
 import type { MemberTransitions } from './transitions.js';
 import { type ServerVersion, defaultServerVersion, isServerVersion, supportsAwaitableHello, supportsSafeReconfig } from './versions.js';
 import { WriteConcernWaiters, maxWriteConcernWaiters } from './write-concern-wait.js';
@@ -135,6 +135,8 @@ export class MongodProcess {
   private readonly catchUp: CatchUp;
   private readonly elections: Elections;
   private readonly heartbeats: Heartbeats;
+  /** The heartbeat tick series of the running incarnation (null while stopped). */
+  private tickTimer: PeriodicTimer | null = null;
   private readonly dispatcher: CommandDispatcher;
   private readonly rollbackDeps: RollbackDeps;
 
@@ -319,7 +321,13 @@ export class MongodProcess {
     role.state = MemberState.STARTUP;
     const config = this.durable.config;
     if (config !== null) this.adoptConfig(config, 'restart');
-    this.timers.every(heartbeatIntervalMs(this.durable.config), 'mongod.tick', () => this.tick());
+    this.armTick();
+  }
+
+  /** Starts the heartbeat tick at the current config's heartbeatIntervalMillis (the default before a config). */
+  private armTick(): void {
+    this.tickTimer?.cancel();
+    this.tickTimer = this.timers.every(heartbeatIntervalMs(this.durable.config), 'mongod.tick', () => this.tick());
   }
 
   /** kill -9: connections reset, unjournaled writes gone, volatile state lost. */
@@ -359,6 +367,8 @@ export class MongodProcess {
   private stop(): void {
     this.running = false;
     this.timers.next();
+    // The new incarnation already silences the old series; forget it so start() arms a fresh one.
+    this.tickTimer = null;
     this.world.network.unlisten(this.host);
     for (const peer of this.peers.values()) peer.channel.reset('process stopped');
     this.peers.clear();
@@ -624,6 +634,10 @@ export class MongodProcess {
     if (previous !== null && previous !== config) this.notifyTopologyVersion();
     this.elections.armTimer();
     this.elections.electAloneIfSoleVoter('single voter');
+    // A member started before it had a config ticks at the 2 s default: the first config (or a
+    // reconfig) with another heartbeatIntervalMillis re-arms the tick at the new interval.
+    // (During start() there is no tick yet; start arms it after adopting.)
+    if (this.tickTimer !== null && this.tickTimer.periodMs !== heartbeatIntervalMs(config)) this.armTick();
     this.heartbeats.send();
   }
 

@@ -10,6 +10,13 @@ export interface Clock {
   readonly nowMs: number;
 }
 
+/** A series from `IncarnationTimers.every`. */
+export interface PeriodicTimer {
+  readonly periodMs: number;
+  /** Stops the series (its pending run is cancelled). */
+  cancel(): void;
+}
+
 export class IncarnationTimers {
   private current = 0;
 
@@ -29,8 +36,11 @@ export class IncarnationTimers {
     });
   }
 
-  /** Runs `fn` every `periodMs` (first run one period from now) until the process stops. */
-  every(periodMs: number, label: string, fn: () => void): void {
+  /**
+   * Runs `fn` every `periodMs` (first run one period from now) until the process stops or the
+   * returned series is cancelled (to re-arm it with another period).
+   */
+  every(periodMs: number, label: string, fn: () => void): PeriodicTimer {
     if (!(periodMs >= 0) || !Number.isFinite(periodMs)) {
       throw new RangeError(`IncarnationTimers.every: '${label}' has period ${periodMs} ms; it must be a finite number >= 0`);
     }
@@ -39,12 +49,21 @@ export class IncarnationTimers {
     // One reusable scheduler timer for the whole series (heartbeat ticks, no-op writes run all
     // day): re-arming it takes the next sequence number exactly as a fresh `after` would, so the
     // event order is unchanged, but nothing is allocated per period.
+    let cancelled = false;
     const timer = scheduler.timer(label, () => {
-      if (this.current !== incarnation) return;
+      if (this.current !== incarnation || cancelled) return;
       fn();
-      scheduler.arm(timer, scheduler.nowMs + periodMs);
+      // `fn` itself may have cancelled the series (a tick that adopted a config re-arms it).
+      if (!cancelled) scheduler.arm(timer, scheduler.nowMs + periodMs);
     });
     scheduler.arm(timer, scheduler.nowMs + periodMs);
+    return {
+      periodMs,
+      cancel: () => {
+        cancelled = true;
+        scheduler.cancel(timer);
+      },
+    };
   }
 
   /** Like `after` but cancellable (awaitable hello, oplog fetch waits); `delayMs` is used as given. */

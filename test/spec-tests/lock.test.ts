@@ -39,6 +39,15 @@ test('a file about to run that the lock does not pin is named', () => {
   assert.throws(() => verifyTree(t.root, t.lock, ['suite/tests/c.json']), /not pinned: suite\/tests\/c\.json/);
 });
 
+test('only pinned files in scope are checked, and their bytes are handed over', () => {
+  const t = tree();
+  fs.writeFileSync(path.join(t.root, 'suite', 'tests', 'b.json'), '{"tests": [2]}');
+  const read: string[] = [];
+  verifyTree(t.root, t.lock, ['suite/tests/a.json'], { inScope: (rel) => rel.endsWith('a.json'), onRead: (rel, bytes) => read.push(`${rel}=${bytes.toString('utf8')}`) });
+  assert.equal(read, ['suite/tests/a.json={"tests": []}']);
+  assert.throws(() => verifyTree(t.root, t.lock, [], { inScope: (rel) => rel.endsWith('b.json') }), /changed: suite\/tests\/b\.json/);
+});
+
 test('the project lock pins the upstream commit and sha256 digests', () => {
   const lock = readLock();
   assert.match(lock.repository, 'mongodb/specifications');

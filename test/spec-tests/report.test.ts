@@ -89,6 +89,31 @@ test('a verified tree is checked against the lock before anything runs', async (
   }
 });
 
+test('the lock check covers the files the selected suites read, and each file is read once', async () => {
+  const root = toyTree();
+  fs.mkdirSync(path.join(root, 'other', 'tests'), { recursive: true });
+  fs.writeFileSync(path.join(root, 'other', 'tests', 'x.json'), '{"tests": []}');
+  const pinned = ['toy/tests/one.json', 'toy/tests/nested/two.json', 'toy/tests/broken.json', 'other/tests/x.json'];
+  const files = Object.fromEntries(pinned.map((f) => [f, sha256File(path.join(root, f))]));
+  const lock = { repository: 'r', commit: 'c'.repeat(40), files };
+  // A changed file of a suite that does not run is not this run's business (issue 14: hash only what runs)...
+  fs.writeFileSync(path.join(root, 'other', 'tests', 'x.json'), '{"tests": [1]}');
+  const ok = await runReport({ tree: { root, source: 'env', verify: true }, suites: [toy], skips: [], lock });
+  assert.is(totals(ok).total, 4);
+  // ...but a pinned file of the selected suite that is gone still stops the run before anything runs.
+  fs.rmSync(path.join(root, 'toy', 'tests', 'nested', 'two.json'));
+  let ran = 0;
+  const counting: SpecSuite = { ...toy, cases: (file) => { ran++; return toy.cases(file); } };
+  try {
+    await runReport({ tree: { root, source: 'env', verify: true }, suites: [counting], skips: [], lock });
+    assert.unreachable('a missing pinned file must stop the run');
+  } catch (err) {
+    assert.match((err as Error).message, 'missing: toy/tests/nested/two.json');
+    assert.not.match((err as Error).message, 'other/tests/x.json');
+  }
+  assert.is(ran, 0, 'no case may run before the check');
+});
+
 test('an async case that rejects is reported as a failure', async () => {
   const suite: SpecSuite = { ...toy, cases: ({ relPath }) => [{ id: relPath, file: relPath, description: 'x', run: () => Promise.reject(new Error('boom')) }] };
   const root = toyTree();

@@ -52,4 +52,23 @@ test('afterCancellable can be cancelled and reports the incarnation it belongs t
   assert.is(fired, 1);
 });
 
+test('a cancelled every series stops, also when cancelled from inside its own run', () => {
+  const scheduler = new Scheduler();
+  const timers = new IncarnationTimers(scheduler);
+  const fired: number[] = [];
+  const outer = timers.every(100, 't', () => fired.push(scheduler.nowMs));
+  assert.is(outer.periodMs, 100);
+  scheduler.runFor(250);
+  outer.cancel();
+  scheduler.runFor(1000);
+  assert.equal(fired, [100, 200]);
+  const inner: number[] = [];
+  const series = timers.every(100, 't', () => {
+    inner.push(scheduler.nowMs);
+    if (inner.length === 2) series.cancel();
+  });
+  scheduler.runFor(1000);
+  assert.equal(inner, [1350, 1450]);
+});
+
 test.run();
