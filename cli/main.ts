@@ -7,9 +7,7 @@ import { readFileSync } from 'node:fs';
 import { specCommand, SPEC_USAGE } from './spec-command.js';
 import { runScenarioCommand, RUN_USAGE } from './run-command.js';
 import { tutorialCommand, TUTORIAL_USAGE } from './tutorial-command.js';
-import { UsageError } from './usage-error.js';
-import { SpecTreeError } from '../spec-tests/locate.js';
-import { SkipsFileError } from '../spec-tests/skips.js';
+import { isSetupError, oneLineMessage, UsageError } from './usage-error.js';
 import { packageRoot } from '../spec-tests/package-root.js';
 
 const USAGE = `Usage: mongosim [command] [options]
@@ -62,8 +60,8 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
   } catch (err) {
     // Expected problems (bad arguments, missing or changed spec files) get a plain message;
     // anything else is a bug and keeps its stack.
-    const known = err instanceof UsageError || err instanceof SpecTreeError || err instanceof SkipsFileError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
-    process.stderr.write(`mongosim: ${known ? (err as Error).message : ((err as Error).stack ?? String(err))}\n`);
+    const known = isSetupError(err);
+    process.stderr.write(`mongosim: ${known ? oneLineMessage(err) : ((err as Error).stack ?? String(err))}\n`);
     return known ? 2 : 1;
   }
 }

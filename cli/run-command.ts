@@ -8,24 +8,38 @@
  *
  * The only wall-clock read is here, outside the world, to report `wallMs`.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync, writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { packageRoot } from '../spec-tests/package-root.js';
 import { describeDifference, firstDifference } from '../sim/kernel/determinism.js';
 import { parseScenario, ScenarioError } from '../sim/scenario/parse.js';
-import { runScenario } from '../sim/scenario/runner.js';
+import { runScenario, ScenarioBudgetError } from '../sim/scenario/runner.js';
+import { formatTimeline } from '../sim/scenario/timeline-yaml.js';
+import { formatVirtualTime } from '../sim/scenario/duration.js';
+
+export { formatVirtualTime };
 import type { ScenarioResult } from '../sim/scenario/runner.js';
 import type { Scenario } from '../sim/scenario/schema.js';
 
-export const RUN_USAGE = `Usage: mongosim run FILE.yml [--seed N] [--json] [--trace FILE] [--check]
+/** The scenario schema, where this package is installed (the file ships with the package). */
+export const scenarioSchemaFile = join(packageRoot, 'fixtures', 'scenarios', 'README.md');
 
-Runs a simulator scenario (schema: fixtures/scenarios/README.md) in virtual time.
+export const RUN_USAGE = `Usage: mongosim run FILE.yml [--seed N] [--json] [--trace FILE] [--check] [--print-faults]
+
+Runs a simulator scenario in virtual time. The scenario file format is described in
+  schema: ${scenarioSchemaFile}
   --seed N       the world's seed (default: the scenario's "seed", else 1)
   --json         print exactly one JSON object: seed, traceHash, virtualMs, wallMs,
                  primaries [{atMs, host, term}], elections, lostWrites, violations
   --trace FILE   write the full trace (one line per event) to FILE
   --check        determinism self-check: run twice, compare traces, name the first difference
-Exit status: 0 ok, 1 invariant violations (or a failed --check), 2 bad arguments or scenario.`;
+  --print-faults print the run's whole schedule (the timeline and the random faults drawn for
+                 this seed) as a YAML timeline instead of the report; put it in place of the
+                 scenario's timeline, remove randomFaults, and the same --seed replays the run
+Exit status: 0 ok, 1 invariant violations (or a failed --check), 2 bad arguments or scenario,
+or a run past the scenario's budget (budget.events).`;
 
 /** The scenario file may not be larger than this (a scenario is a page of YAML, not a data set). */
 export const maxScenarioFileBytes = 10 * 1024 * 1024;
@@ -38,6 +52,7 @@ interface RunArgs {
   readonly json: boolean;
   readonly traceFile: string | undefined;
   readonly check: boolean;
+  readonly printFaults: boolean;
   readonly help: boolean;
 }
 
@@ -53,6 +68,7 @@ function parseRunArgs(argv: string[]): RunArgs {
         json: { type: 'boolean', default: false },
         trace: { type: 'string' },
         check: { type: 'boolean', default: false },
+        'print-faults': { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -60,7 +76,8 @@ function parseRunArgs(argv: string[]): RunArgs {
     throw new RunUsageError((error as Error).message);
   }
   const { values, positionals } = parsed;
-  if (values.help === true) return { file: '', seed: undefined, json: false, traceFile: undefined, check: false, help: true };
+  if (values.help === true) return { file: '', seed: undefined, json: false, traceFile: undefined, check: false, printFaults: false, help: true };
+  if (values.json === true && values['print-faults'] === true) throw new RunUsageError('--json and --print-faults each print the whole output; give one');
   if (positionals.length !== 1) {
     throw new RunUsageError(positionals.length === 0 ? 'missing scenario FILE.yml' : `expected one scenario file, got ${positionals.length}: ${positionals.join(' ')}`);
   }
@@ -78,21 +95,56 @@ function parseRunArgs(argv: string[]): RunArgs {
     json: values.json === true,
     traceFile: values.trace,
     check: values.check === true,
+    printFaults: values['print-faults'] === true,
     help: false,
   };
 }
 
-function loadScenario(file: string): Scenario {
-  let text: string;
+/** Why a file cannot be read, in words (the errno code alone means little to most users). */
+function readProblem(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'EISDIR') return 'it is a directory';
+  if (code === 'ENOENT') return 'ENOENT (no such file)';
+  if (code === 'EACCES') return 'EACCES (permission denied)';
+  return code ?? (error as Error).message;
+}
+
+/**
+ * Reads at most `maxScenarioFileBytes` (+1, to know it is over): a regular file is refused from
+ * its size before any byte is read, and a stream (a pipe, /dev/zero) is never read whole.
+ */
+function readBounded(file: string): string {
+  const tooLarge = (size?: number): RunUsageError =>
+    new RunUsageError(`scenario ${file} is larger than ${maxScenarioFileBytes} bytes${size === undefined ? '' : ` (${size} bytes)`}`);
+  let fd: number;
   try {
-    text = readFileSync(file, 'utf8');
+    fd = openSync(file, 'r');
   } catch (error) {
-    throw new RunUsageError(`cannot read scenario ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    throw new RunUsageError(`cannot read scenario ${file}: ${readProblem(error)}`);
   }
-  if (Buffer.byteLength(text) > maxScenarioFileBytes) {
-    throw new RunUsageError(`scenario ${file} is larger than ${maxScenarioFileBytes} bytes`);
+  try {
+    const stat = fstatSync(fd);
+    if (stat.isDirectory()) throw new RunUsageError(`cannot read scenario ${file}: it is a directory`);
+    if (stat.isFile() && stat.size > maxScenarioFileBytes) throw tooLarge(stat.size);
+    const buffer = Buffer.alloc(maxScenarioFileBytes + 1);
+    let length = 0;
+    while (length < buffer.length) {
+      const n = readSync(fd, buffer, length, buffer.length - length, null);
+      if (n === 0) break;
+      length += n;
+    }
+    if (length > maxScenarioFileBytes) throw tooLarge();
+    return buffer.toString('utf8', 0, length);
+  } catch (error) {
+    if (error instanceof RunUsageError) throw error;
+    throw new RunUsageError(`cannot read scenario ${file}: ${readProblem(error)}`);
+  } finally {
+    closeSync(fd);
   }
-  return parseScenario(text, file);
+}
+
+function loadScenario(file: string): Scenario {
+  return parseScenario(readBounded(file), file);
 }
 
 export async function runScenarioCommand(argv: string[]): Promise<number> {
@@ -111,11 +163,26 @@ export async function runScenarioCommand(argv: string[]): Promise<number> {
     if (error instanceof RunUsageError || error instanceof ScenarioError) {
       err(`mongosim run: ${error.message}`);
       if (error instanceof RunUsageError) err(`Run 'mongosim run --help' for usage.`);
+      // `--json` promises one object on stdout, failures included (read from argv: the arguments may not have parsed).
+      if (argv.includes('--json')) out(JSON.stringify({ error: error.message }));
       return 2;
     }
     throw error;
   }
 
+  try {
+    return runAndReport(args, scenario);
+  } catch (error) {
+    if (!(error instanceof ScenarioBudgetError)) throw error;
+    err(`mongosim run: ${error.message}`);
+    if (args.json) out(JSON.stringify({ error: error.message }));
+    return 2;
+  }
+}
+
+function runAndReport(args: RunArgs, scenario: Scenario): number {
+  const out = (text: string): void => void process.stdout.write(`${text}\n`);
+  const err = (text: string): void => void process.stderr.write(`${text}\n`);
   const keepTraceLines = args.traceFile !== undefined || args.check;
   const started = performance.now();
   const result = runScenario(scenario, { ...(args.seed === undefined ? {} : { seed: args.seed }), keepTraceLines });
@@ -139,7 +206,9 @@ export async function runScenarioCommand(argv: string[]): Promise<number> {
     try {
       writeFileSync(args.traceFile, trace.lines().length === 0 ? '' : `${trace.lines().join('\n')}\n`);
     } catch (error) {
-      err(`mongosim run: cannot write trace ${args.traceFile}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+      const message = `cannot write trace ${args.traceFile}: ${readProblem(error)}`;
+      err(`mongosim run: ${message}`);
+      if (args.json) out(JSON.stringify({ error: message }));
       return 2;
     }
     if (trace.linesTruncated) err(`mongosim run: the trace had ${trace.count} lines; only the first ${trace.lines().length} were written`);
@@ -147,6 +216,11 @@ export async function runScenarioCommand(argv: string[]): Promise<number> {
 
   if (args.json) {
     out(JSON.stringify(jsonReport(result, wallMs, determinism?.identical)));
+  } else if (args.printFaults) {
+    out(`# ${scenario.name}, seed ${result.seed}: every action and random fault of the run, in order.`);
+    out(`# Replay: put this timeline in place of the scenario's, remove randomFaults, run with --seed ${result.seed}.`);
+    process.stdout.write(formatTimeline(result.timeline));
+    if (determinism !== undefined) err(determinism.message);
   } else {
     out(humanReport(args.file, scenario, result, wallMs));
     if (determinism !== undefined) out(determinism.message);
@@ -170,17 +244,6 @@ function jsonReport(result: ScenarioResult, wallMs: number, deterministic: boole
   };
 }
 
-/** `HH:MM:SS.mmm` of virtual time (hours keep counting past 24). */
-export function formatVirtualTime(ms: number): string {
-  const total = Math.round(ms);
-  const h = Math.floor(total / 3_600_000);
-  const m = Math.floor((total % 3_600_000) / 60_000);
-  const s = Math.floor((total % 60_000) / 1000);
-  const milli = total % 1000;
-  const pad = (n: number, w = 2): string => String(n).padStart(w, '0');
-  return `${pad(h)}:${pad(m)}:${pad(s)}.${pad(milli, 3)}`;
-}
-
 function humanReport(file: string, scenario: Scenario, r: ScenarioResult, wallMs: number): string {
   const lines: string[] = [];
   const ratio = wallMs > 0 ? Math.round(r.virtualMs / wallMs) : Infinity;
@@ -193,7 +256,7 @@ function humanReport(file: string, scenario: Scenario, r: ScenarioResult, wallMs
   lines.push('timeline:');
   const rows: Array<{ atMs: number; order: number; text: string }> = [];
   r.actions.forEach((a, i) => {
-    const where = a.line === undefined ? '' : ` (line ${a.line})`;
+    const where = a.source === 'random' ? ' (random)' : a.line === undefined ? '' : ` (line ${a.line})`;
     rows.push({ atMs: a.atMs, order: i, text: `${a.action}${where} → ${a.outcome}` });
   });
   r.primaries.forEach((p, i) => rows.push({ atMs: p.atMs, order: r.actions.length + i, text: `PRIMARY ${p.host} (term ${p.term})` }));

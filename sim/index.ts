@@ -28,6 +28,13 @@ export { scheduleRandomFaults, randomFaultKinds } from './scenario/random-faults
 export type { RandomFaultKind, RandomFaultOptions } from './scenario/random-faults.js';
 export type { Scenario, ScenarioAction, TimelineEntry } from './scenario/schema.js';
 export { parseDuration, formatDuration } from './scenario/duration.js';
+export { applyFault, linkSettings } from './scenario/faults.js';
+export type { FaultCluster, FaultOutcome } from './scenario/faults.js';
+export { drawRandomFaults, maxRandomFaults } from './scenario/random-faults.js';
+export type { DrawOptions } from './scenario/random-faults.js';
+export { formatTimeline } from './scenario/timeline-yaml.js';
+export { ScenarioBudgetError } from './scenario/runner.js';
+export { defaultEventBudget } from './scenario/schema.js';
 export * from './mongod/index.js';
 export * from './mongos/index.js';
 export * from './lb/index.js';

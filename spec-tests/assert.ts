@@ -2,6 +2,7 @@
  * Structural comparison for spec tests that reports the *first* difference with its path,
  * so a failure line in the report says exactly what diverged.
  */
+import { redactedValue, redactingReplacer, secretKeyPattern } from './redact.js';
 
 export class SpecMismatch extends Error {
   override readonly name = 'SpecMismatch';
@@ -11,7 +12,10 @@ export class SpecMismatch extends Error {
     readonly actual: unknown,
     note?: string,
   ) {
-    super(`${path || '<root>'}: expected ${show(expected)}, got ${show(actual)}${note ? ` (${note})` : ''}`);
+    // A difference in a secret field (auth.password, AWS_SESSION_TOKEN) says where, never what.
+    const secret = secretKeyPattern.test(path.split('.').pop() ?? '');
+    const value = (v: unknown): string => (secret ? redactedValue : show(v));
+    super(`${path || '<root>'}: expected ${value(expected)}, got ${value(actual)}${note ? ` (${note})` : ''}`);
   }
 }
 
@@ -19,7 +23,8 @@ export class SpecMismatch extends Error {
 export function show(value: unknown): string {
   let text: string;
   try {
-    text = JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v instanceof Map ? Object.fromEntries(v) : v));
+    // Secrets are hidden before the length bound, which could otherwise cut one in half.
+    text = JSON.stringify(value, (k, v: unknown) => redactingReplacer(k, typeof v === 'bigint' ? `${v}n` : v instanceof Map ? Object.fromEntries(v) : v));
   } catch {
     text = String(value);
   }

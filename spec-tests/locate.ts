@@ -70,14 +70,15 @@ export function locateSpecs(options: LocateOptions = {}): SpecTree {
   if (isDir(shared)) return { root: shared, source: 'shared', verify: true };
   const cache = cacheDir(root);
   if (isDir(cache)) return { root: cache, source: 'cache', verify: true };
+  // One line (setup errors are one line on the terminal and one string in --json).
   throw new SpecTreeError(
     [
       'No MongoDB specifications tree was found. Looked in, in order:',
-      '  1. --specs DIR (not given)',
-      `  2. the ${SPECS_ENV_VAR} environment variable (not set)`,
-      `  3. ${shared}`,
-      `  4. ${cache}`,
+      '1. --specs DIR (not given);',
+      `2. the ${SPECS_ENV_VAR} environment variable (not set);`,
+      `3. ${shared};`,
+      `4. ${cache}.`,
       `Fill place 4 with \`${FETCH_COMMAND}\` (needs internet access and git), or point --specs / ${SPECS_ENV_VAR} at a copy of the upstream source/ folder.`,
-    ].join('\n'),
+    ].join(' '),
   );
 }

@@ -64,8 +64,16 @@ export function verifyTree(root: string, lock: SpecLock, toRun: readonly string[
   const problems: string[] = [];
   for (const [rel, digest] of Object.entries(lock.files)) {
     const file = path.join(root, rel);
-    if (!fs.existsSync(file)) {
+    let stat: fs.Stats;
+    try {
+      stat = fs.statSync(file);
+    } catch {
       problems.push(`missing: ${rel}`);
+      continue;
+    }
+    // A directory (or a device, a pipe) where a pinned file belongs is a changed tree, not a crash.
+    if (!stat.isFile()) {
+      problems.push(`not a file: ${rel}`);
       continue;
     }
     if (sha256File(file) !== digest) problems.push(`changed: ${rel} (sha256 differs from fixtures/specifications.lock)`);
@@ -74,9 +82,12 @@ export function verifyTree(root: string, lock: SpecLock, toRun: readonly string[
     if (!(rel in lock.files)) problems.push(`not pinned: ${rel} (run \`npm run specs:lock\` after adding a suite)`);
   }
   if (problems.length > 0) {
+    // Problems a person acts on first (changed, not a file) before the long tail of missing ones; one line.
+    const order = (p: string): number => (p.startsWith('missing:') ? 1 : 0);
+    const sorted = problems.map((p, i) => ({ p, i })).sort((a, b) => order(a.p) - order(b.p) || a.i - b.i).map((x) => x.p);
     const maxListed = 20;
-    const listed = problems.slice(0, maxListed).map((p) => `  ${p}`);
-    if (problems.length > maxListed) listed.push(`  ... and ${problems.length - maxListed} more`);
-    throw new SpecTreeError(`The specifications tree at ${root} does not match fixtures/specifications.lock (commit ${lock.commit}):\n${listed.join('\n')}`);
+    const listed = sorted.slice(0, maxListed);
+    if (sorted.length > maxListed) listed.push(`... and ${sorted.length - maxListed} more`);
+    throw new SpecTreeError(`The specifications tree at ${root} does not match fixtures/specifications.lock (commit ${lock.commit}): ${listed.join('; ')}`);
   }
 }

@@ -9,6 +9,7 @@ import { suiteFiles } from './registry.js';
 import type { SkipEntry } from './skips.js';
 import type { SpecTree } from './locate.js';
 import { readLock, treeCommit, verifyTree, type SpecLock } from './lock.js';
+import { redactSecrets } from './redact.js';
 
 export interface CaseFailure {
   readonly file: string;
@@ -122,7 +123,8 @@ async function withTimeout(result: void | Promise<void>): Promise<void> {
 
 function oneLine(err: unknown): string {
   const text = err instanceof Error ? `${err.name === 'Error' || err.name === 'SpecMismatch' ? '' : `${err.name}: `}${err.message}` : String(err);
-  const flat = text.replace(/\s*\n\s*/g, ' ⏎ ');
+  // Redacted before the length bound, so a cut cannot leave half a password behind.
+  const flat = redactSecrets(text).replace(/\s*\n\s*/g, ' ⏎ ');
   return flat.length > MAX_DIFFERENCE_CHARS ? `${flat.slice(0, MAX_DIFFERENCE_CHARS)}…` : flat;
 }
 

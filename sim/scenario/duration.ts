@@ -49,3 +49,14 @@ export function formatDuration(ms: number): string {
   if (rest > 0) parts.push(`${rest}ms`);
   return parts.join('');
 }
+
+/** `HH:MM:SS.mmm` of virtual time (hours keep counting past 24). */
+export function formatVirtualTime(ms: number): string {
+  const total = Math.round(ms);
+  const h = Math.floor(total / 3_600_000);
+  const m = Math.floor((total % 3_600_000) / 60_000);
+  const s = Math.floor((total % 60_000) / 1000);
+  const milli = total % 1000;
+  const pad = (n: number, w = 2): string => String(n).padStart(w, '0');
+  return `${pad(h)}:${pad(m)}:${pad(s)}.${pad(milli, 3)}`;
+}

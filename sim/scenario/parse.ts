@@ -7,6 +7,7 @@ import type { LatencyDistribution } from '../network/network.js';
 import { validateLinkSettings, defaultLinkSettings } from '../network/network.js';
 import { parseDuration } from './duration.js';
 import type {
+  BudgetSpec,
   LinkSpec,
   MemberSpec,
   MongosSpec,
@@ -21,25 +22,31 @@ import type {
   WriteConcernW,
 } from './schema.js';
 import {
+  defaultEventBudget,
   defaultReplicaSetName,
   defaultSecondaryCatchUpPeriodSecs,
   defaultSeed,
   defaultStepDownSecs,
+  maxEventBudget,
   maxMembers,
   maxTimelineEntries,
   maxWritesPerSecond,
   primaryKeyword,
 } from './schema.js';
 import { defaultServerVersion, isServerVersion, serverVersions } from '../mongod/versions.js';
+import { parseReplSetConfig } from '../mongod/config.js';
+import { CommandError, codeNameOf } from '../mongod/errors.js';
 import type { FieldPath } from './yaml-source.js';
 import { formatPath, YamlSource, YamlSyntaxError } from './yaml-source.js';
-import { randomFaultKinds } from './random-faults.js';
+import { maxRandomFaults, randomFaultKinds } from './random-faults.js';
 import type { RandomFaultKind } from './random-faults.js';
 
 /** The host name the scenario's client (workload writes) connects from. */
 export const clientHost = 'client';
 /** replSetStepDown / replSetFreeze accept at most this many seconds here (one virtual year). */
 const maxSecs = 365 * 86_400;
+/** A data member's priority when the scenario does not give one (mongod's default). */
+const defaultMemberPriority = 1;
 
 export class ScenarioError extends Error {
   constructor(
@@ -141,7 +148,7 @@ export function parseScenario(text: string, file: string): Scenario {
   const root = r.object(
     source.value,
     [],
-    ['name', 'description', 'seed', 'duration', 'topology', 'network', 'workload', 'randomFaults', 'timeline'],
+    ['name', 'description', 'seed', 'duration', 'topology', 'network', 'workload', 'randomFaults', 'timeline', 'budget'],
     ['name', 'duration', 'topology'],
   );
   const name = r.string(root['name'], ['name']);
@@ -175,6 +182,7 @@ export function parseScenario(text: string, file: string): Scenario {
           durationMs,
           replicaSet,
         });
+  const budget = root['budget'] === undefined ? { events: defaultEventBudget } : readBudget(r, root['budget'], ['budget']);
   return {
     name,
     ...(description === undefined ? {} : { description }),
@@ -186,7 +194,13 @@ export function parseScenario(text: string, file: string): Scenario {
     workload,
     randomFaults,
     timeline,
+    budget,
   };
+}
+
+function readBudget(r: Reader, value: unknown, path: FieldPath): BudgetSpec {
+  const o = r.object(value, path, ['events'], ['events']);
+  return { events: r.number(o['events'], [...path, 'events'], 1, maxEventBudget, true) };
 }
 
 function readRandomFaults(r: Reader, value: unknown, path: FieldPath, durationMs: number): RandomFaultsSpec {
@@ -195,6 +209,11 @@ function readRandomFaults(r: Reader, value: unknown, path: FieldPath, durationMs
   if (everyMs < 1000) r.fail([...path, 'every'], 'must be at least 1s');
   const untilMs = o['until'] === undefined ? durationMs : r.duration(o['until'], [...path, 'until']);
   if (untilMs > durationMs) r.fail([...path, 'until'], `is after the end of the run (duration ${durationMs} ms)`);
+  // The faults are drawn up front (so they can be printed and replayed): bound how many.
+  const count = Math.floor(untilMs / everyMs);
+  if (count > maxRandomFaults) {
+    r.fail([...path, 'every'], `draws ${count} faults before ${untilMs} ms; at most ${maxRandomFaults} are allowed (raise "every" or lower "until")`);
+  }
   let kinds: RandomFaultKind[] = [...randomFaultKinds];
   if (o['kinds'] !== undefined) {
     kinds = r.list(o['kinds'], [...path, 'kinds'], randomFaultKinds.length, 1).map((k, i) => {
@@ -227,11 +246,14 @@ function readMember(r: Reader, value: unknown, path: FieldPath): MemberSpec {
     out.tags = tags;
   }
   // Server rules a scenario author should hear about here rather than as a failed replSetInitiate.
-  if (out.hidden === true && out.priority !== undefined && out.priority > 0) {
-    r.fail([...path, 'priority'], 'a hidden member must have priority 0');
+  // The priority may be the default (1 for a data member), which mongod refuses just the same.
+  const priority = out.priority ?? (out.arbiterOnly === true ? 0 : defaultMemberPriority);
+  const priorityField = out.priority === undefined ? undefined : 'priority';
+  if (out.hidden === true && priority > 0) {
+    r.fail([...path, priorityField ?? 'hidden'], `a hidden member must have priority 0${out.priority === undefined ? ` (the default priority is ${defaultMemberPriority})` : ''}`);
   }
-  if ((out.secondaryDelaySecs ?? 0) > 0 && out.priority !== undefined && out.priority > 0) {
-    r.fail([...path, 'priority'], 'a member with secondaryDelaySecs must have priority 0');
+  if ((out.secondaryDelaySecs ?? 0) > 0 && priority > 0) {
+    r.fail([...path, priorityField ?? 'secondaryDelaySecs'], `a member with secondaryDelaySecs must have priority 0${out.priority === undefined ? ` (the default priority is ${defaultMemberPriority})` : ''}`);
   }
   if (out.arbiterOnly === true && (out.hidden === true || (out.secondaryDelaySecs ?? 0) > 0)) {
     r.fail([...path, 'arbiterOnly'], 'an arbiter cannot be hidden or delayed');
@@ -250,7 +272,28 @@ function readMembers(r: Reader, value: unknown, path: FieldPath): MemberSpec[] {
   if (!members.some((m) => m.arbiterOnly !== true && (m.priority ?? 1) > 0)) {
     r.fail(path, 'at least one member must be electable (not an arbiter, priority > 0)');
   }
+  checkWithServerRules(r, members, path);
   return members;
+}
+
+/**
+ * Validates the member list exactly as mongod validates a replSetInitiate / replSetReconfig
+ * config (at most 7 voting members, non-voting members need priority 0, ...): a config the
+ * server refuses would leave the set uninitiated for the whole run, so it is a scenario error.
+ */
+function checkWithServerRules(r: Reader, members: readonly MemberSpec[], path: FieldPath): void {
+  try {
+    parseReplSetConfig({ _id: 'scenario', members: members.map((m, i) => ({ _id: i, ...m })) });
+  } catch (error) {
+    if (!(error instanceof CommandError)) throw error;
+    // The server names a member as `members[i].field`; point at that member's line when it does.
+    const named = /members\[(\d+)\](?:\.(\w+))?/.exec(error.message);
+    const index = named === null ? undefined : Number(named[1]);
+    const field = named?.[2];
+    const memberPath: FieldPath =
+      index === undefined ? path : field !== undefined && (members[index] as Record<string, unknown> | undefined)?.[field] !== undefined ? [...path, index, field] : [...path, index];
+    r.fail(memberPath, `${error.message} (mongod refuses this config: ${codeNameOf(error.code)}, code ${error.code})`);
+  }
 }
 
 function readReplicaSet(r: Reader, value: unknown, path: FieldPath): ReplicaSetSpec {

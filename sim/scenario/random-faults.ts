@@ -1,15 +1,24 @@
 /**
- * Random fault injection ("chaos") for a simulated replica set: every `periodMs` of virtual
- * time one fault is drawn from the world's `faults` random stream and applied, and undone
- * after a random duration — a crash is followed by a restart, a partition or isolation by a
- * heal, a clog simply expires. Used by scenarios (`randomFaults:`) and the simulator benchmarks.
+ * Random fault injection ("chaos") for a simulated replica set, as data: every `everyMs` of
+ * virtual time one fault is drawn from a random stream as a timeline action — with the action
+ * that undoes it a random duration later (a crash is followed by a restart, a partition or an
+ * isolation by a heal; a clog simply expires). The schedule is drawn up front and applied
+ * through `applyFault` like any timeline entry, so a run's faults can be printed as a YAML
+ * timeline and replayed with random faults off, giving the same trace.
  *
- * Faults overlap freely (a heal removes every partition, including another fault's): the point
- * is a rich, reproducible schedule, not a tidy one. The draws depend only on the seed and on
- * the set's state at each fault time, so a run stays a pure function of (scenario, seed).
+ * Drawn up front, a fault cannot look at the set's state: it names a host, or `primary` for a
+ * step-down, and `applyFault` resolves and skips at run time (a crash of a member that is down
+ * does nothing; its restart then restarts it cleanly). Faults overlap freely (a heal removes
+ * every partition, including another fault's): the point is a rich, reproducible schedule,
+ * not a tidy one.
  */
+import type { RandomSource } from '../../core/random.js';
 import type { World } from '../world.js';
 import type { ReplicaSetSim } from '../mongod/replset.js';
+import type { ScenarioAction, TimelineEntry } from './schema.js';
+import { defaultSecondaryCatchUpPeriodSecs, primaryKeyword } from './schema.js';
+import { applyFault, describeAction } from './faults.js';
+import type { FaultCluster } from './faults.js';
 
 export const randomFaultKinds = ['crash', 'partition', 'isolate', 'stepDown', 'clog', 'resetConnections', 'restart'] as const;
 export type RandomFaultKind = (typeof randomFaultKinds)[number];
@@ -22,6 +31,86 @@ export const maxFaultDurationMs = 60_000;
 /** stepDown draws its stepDownSecs in this range. */
 export const minStepDownSecs = 10;
 export const maxStepDownSecs = 60;
+/** At most this many faults are drawn for one run (each may add one undo entry). */
+export const maxRandomFaults = 100_000;
+
+export interface DrawOptions {
+  /** The member hosts faults may name (at least one). */
+  readonly hosts: readonly string[];
+  /** Virtual ms between faults (> 0); the first is at `startMs + everyMs`. */
+  readonly everyMs: number;
+  /** No fault starts after this virtual time. */
+  readonly untilMs: number;
+  /** Undo entries due after this time (the end of the run) are left out: they would never run. */
+  readonly endMs: number;
+  /** Default 0. */
+  readonly startMs?: number;
+  /** Which kinds to draw from (non-empty). */
+  readonly kinds: readonly RandomFaultKind[];
+}
+
+/** Draws the run's random faults; sorted by time (same time: drawn order). Pure: only `random` is consumed. */
+export function drawRandomFaults(random: RandomSource, options: DrawOptions): TimelineEntry[] {
+  const { hosts, everyMs, untilMs, endMs, kinds } = options;
+  const startMs = options.startMs ?? 0;
+  if (!(everyMs > 0) || !Number.isFinite(everyMs)) throw new RangeError(`randomFaults: every ${everyMs} ms must be a positive number`);
+  if (kinds.length === 0) throw new RangeError('randomFaults: kinds must not be empty');
+  if (hosts.length === 0) throw new RangeError('randomFaults: there must be at least one host');
+  const count = Math.max(0, Math.floor((untilMs - startMs) / everyMs));
+  if (count > maxRandomFaults) {
+    throw new RangeError(`randomFaults: ${count} faults (one every ${everyMs} ms until ${untilMs} ms) are more than ${maxRandomFaults}`);
+  }
+  const pick = <T>(items: readonly T[]): T => items[random.int(items.length)] as T;
+  const duration = (): number => minFaultDurationMs + random.int(maxFaultDurationMs - minFaultDurationMs + 1);
+  const entries: TimelineEntry[] = [];
+  const add = (atMs: number, action: ScenarioAction): void => {
+    if (atMs <= endMs) entries.push({ atMs, action, line: undefined });
+  };
+  for (let i = 1; i <= count; i++) {
+    const atMs = startMs + i * everyMs;
+    switch (pick(kinds)) {
+      case 'crash': {
+        const host = pick(hosts);
+        add(atMs, { kind: 'crash', host });
+        add(atMs + duration(), { kind: 'restart', host });
+        break;
+      }
+      case 'restart':
+        add(atMs, { kind: 'restart', host: pick(hosts) });
+        break;
+      case 'partition': {
+        if (hosts.length < 2) break;
+        // A random split into two non-empty sides.
+        const shuffled = shuffle(hosts, (n) => random.int(n));
+        const cut = 1 + random.int(shuffled.length - 1);
+        add(atMs, { kind: 'partition', sides: [shuffled.slice(0, cut), shuffled.slice(cut)] });
+        add(atMs + duration(), { kind: 'heal' });
+        break;
+      }
+      case 'isolate':
+        add(atMs, { kind: 'isolate', host: pick(hosts) });
+        add(atMs + duration(), { kind: 'heal' });
+        break;
+      case 'stepDown': {
+        const secs = minStepDownSecs + random.int(maxStepDownSecs - minStepDownSecs + 1);
+        add(atMs, { kind: 'stepDown', host: primaryKeyword, secs, secondaryCatchUpPeriodSecs: Math.min(defaultSecondaryCatchUpPeriodSecs, secs) });
+        break;
+      }
+      case 'clog': {
+        if (hosts.length < 2) break;
+        const from = pick(hosts);
+        const to = pick(hosts.filter((h) => h !== from));
+        add(atMs, { kind: 'clog', from, to, durationMs: duration(), oneWay: false });
+        break;
+      }
+      case 'resetConnections':
+        add(atMs, { kind: 'resetConnections', host: pick(hosts) });
+        break;
+    }
+  }
+  // Stable: same-time entries keep the order they were drawn in.
+  return entries.map((e, i) => ({ e, i })).sort((a, b) => a.e.atMs - b.e.atMs || a.i - b.i).map((x) => x.e);
+}
 
 export interface RandomFaultOptions {
   /** Virtual ms between faults (> 0). */
@@ -34,104 +123,26 @@ export interface RandomFaultOptions {
   readonly onFault?: (atMs: number, description: string) => void;
 }
 
+/**
+ * Draws faults for `rs` from the world's `faults` stream, starting now, and schedules each
+ * through `applyFault` (for benchmarks and tests that drive a set without a scenario).
+ */
 export function scheduleRandomFaults(world: World, rs: ReplicaSetSim, options: RandomFaultOptions): void {
-  if (!(options.periodMs > 0) || !Number.isFinite(options.periodMs)) {
-    throw new RangeError(`randomFaults: periodMs ${options.periodMs} must be a positive number`);
+  const entries = drawRandomFaults(world.random(faultRandomStream), {
+    hosts: rs.hosts,
+    everyMs: options.periodMs,
+    untilMs: options.untilMs,
+    endMs: options.untilMs + maxFaultDurationMs,
+    startMs: world.nowMs,
+    kinds: options.kinds ?? randomFaultKinds,
+  });
+  const cluster: FaultCluster = { rs, routers: new Map() };
+  for (const entry of entries) {
+    world.scheduler.at(entry.atMs, 'fault', () => {
+      applyFault(world, cluster, entry.action);
+      options.onFault?.(world.nowMs, describeAction(entry.action));
+    });
   }
-  const kinds = options.kinds ?? randomFaultKinds;
-  if (kinds.length === 0) throw new RangeError('randomFaults: kinds must not be empty');
-  const rand = world.random(faultRandomStream);
-  const net = world.network;
-  const scheduler = world.scheduler;
-  const duration = (): number => rand.intBetween(minFaultDurationMs, maxFaultDurationMs);
-  const report = (description: string): void => {
-    world.trace.record('fault', description);
-    options.onFault?.(world.nowMs, description);
-  };
-
-  const inject = (): void => {
-    const hosts = rs.hosts;
-    const kind = rand.pick(kinds);
-    switch (kind) {
-      case 'crash': {
-        const host = rand.pick(hosts);
-        const running = rs.member(host).isRunning;
-        if (!running) break;
-        rs.crash(host);
-        report(`crash ${host}`);
-        scheduler.after(duration(), 'fault.restart', () => {
-          if (!rs.member(host).isRunning) {
-            rs.restart(host);
-            report(`restart ${host} (after crash)`);
-          }
-        });
-        break;
-      }
-      case 'restart': {
-        const host = rand.pick(hosts);
-        if (!rs.member(host).isRunning) break;
-        rs.restart(host);
-        report(`restart ${host} (clean)`);
-        break;
-      }
-      case 'partition': {
-        // A random split into two non-empty sides.
-        const shuffled = shuffle(hosts, (n) => rand.int(n));
-        const cut = 1 + rand.int(shuffled.length - 1);
-        const a = shuffled.slice(0, cut);
-        const b = shuffled.slice(cut);
-        if (a.length === 0 || b.length === 0) break;
-        net.partition(a, b);
-        report(`partition ${a.join(',')}|${b.join(',')}`);
-        scheduler.after(duration(), 'fault.heal', () => {
-          net.heal();
-          report('heal');
-        });
-        break;
-      }
-      case 'isolate': {
-        const host = rand.pick(hosts);
-        net.isolate(host);
-        report(`isolate ${host}`);
-        scheduler.after(duration(), 'fault.heal', () => {
-          net.heal();
-          report('heal');
-        });
-        break;
-      }
-      case 'stepDown': {
-        const primary = rs.primary();
-        if (primary === null) break;
-        const secs = rand.intBetween(minStepDownSecs, maxStepDownSecs);
-        rs.stepDown(primary, secs);
-        report(`stepDown ${primary} ${secs}s`);
-        break;
-      }
-      case 'clog': {
-        const from = rand.pick(hosts);
-        const others = hosts.filter((h) => h !== from);
-        if (others.length === 0) break;
-        const to = rand.pick(others);
-        const ms = duration();
-        net.clog(from, to, ms);
-        report(`clog ${from}=${to} ${ms}ms`);
-        break;
-      }
-      case 'resetConnections': {
-        const host = rand.pick(hosts);
-        report(`resetConnections ${host} (${net.resetConnections(host)})`);
-        break;
-      }
-    }
-  };
-
-  const tick = (): void => {
-    inject();
-    const next = world.nowMs + options.periodMs;
-    if (next <= options.untilMs) scheduler.at(next, 'fault', tick);
-  };
-  const first = world.nowMs + options.periodMs;
-  if (first <= options.untilMs) scheduler.at(first, 'fault', tick);
 }
 
 /** Fisher–Yates with an injected integer source (never Math.random). */

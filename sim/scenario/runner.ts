@@ -15,9 +15,14 @@ import { MongosProcess } from '../mongos/mongos.js';
 import type { LostWrite, Violation } from '../mongod/invariants.js';
 import type { Document } from '../protocol.js';
 import { clientHost } from './parse.js';
-import type { Scenario, ScenarioAction, TimelineEntry, WriteConcernW } from './schema.js';
-import { primaryKeyword } from './schema.js';
-import { scheduleRandomFaults } from './random-faults.js';
+import type { Scenario, TimelineEntry, WriteConcernW } from './schema.js';
+import { applyFault, describeAction, linkSettings } from './faults.js';
+import type { FaultCluster } from './faults.js';
+
+/** Kept here too: it was first exported from this module. */
+export { describeAction };
+import { drawRandomFaults, faultRandomStream } from './random-faults.js';
+import { formatVirtualTime } from './duration.js';
 
 /** Database and collection the workload writes to. */
 export const workloadDb = 'scenario';
@@ -40,10 +45,14 @@ export interface PrimaryChange {
   readonly term: number;
 }
 
+/** Where an action came from: the runner's own setup, the scenario's timeline, or randomFaults. */
+export type ActionSource = 'setup' | 'timeline' | 'random';
+
 export interface ActionRecord {
   readonly atMs: number;
   readonly line: number | undefined;
   readonly action: string;
+  readonly source: ActionSource;
   /** 'ok', or why the action did nothing / failed (e.g. 'no primary', an error reply). */
   outcome: string;
 }
@@ -71,6 +80,12 @@ export interface ScenarioResult {
   readonly actions: readonly ActionRecord[];
   readonly writes: WriteStats;
   readonly finalPrimary: string | null;
+  /**
+   * Everything the run scheduled, in the order it ran: the timeline's entries and the random
+   * faults drawn for this seed. Printed with `formatTimeline` and run with random faults off,
+   * it replays to the same trace.
+   */
+  readonly timeline: readonly TimelineEntry[];
   readonly world: World;
 }
 
@@ -80,8 +95,25 @@ export function runScenario(scenario: Scenario, options: ScenarioRunOptions = {}
   const world = new World({ seed, keepTraceLines: options.keepTraceLines === true });
   const run = new ScenarioRun(world, scenario);
   run.start();
-  world.scheduler.runFor(scenario.durationMs);
+  const budget = scenario.budget.events;
+  const scheduler = world.scheduler;
+  // Same events in the same order as runFor; the budget is checked after each one.
+  if (scheduler.runUntil(() => scheduler.eventsRun >= budget && scheduler.nextEventTimeMs !== undefined && scheduler.nextEventTimeMs <= scenario.durationMs, scenario.durationMs)) {
+    throw new ScenarioBudgetError(scenario, world.nowMs);
+  }
   return run.result(seed);
+}
+
+/** A run that needed more events than its budget allows: stopped there, with no result. */
+export class ScenarioBudgetError extends Error {
+  override readonly name = 'ScenarioBudgetError';
+  readonly virtualMs: number;
+  constructor(scenario: Scenario, virtualMs: number) {
+    super(
+      `scenario "${scenario.name}" ran past its budget of ${scenario.budget.events} events at virtual time ${formatVirtualTime(virtualMs)} (of ${formatVirtualTime(scenario.durationMs)}); raise budget.events or shorten the run`,
+    );
+    this.virtualMs = virtualMs;
+  }
 }
 
 class ScenarioRun {
@@ -91,6 +123,8 @@ class ScenarioRun {
   private readonly writes: WriteStats = { sent: 0, acknowledged: 0, failed: 0, noPrimary: 0 };
   private nextDocumentId = 1;
   private readonly routers = new Map<string, MongosProcess>();
+  private readonly cluster: FaultCluster;
+  private readonly schedule: readonly ScheduledAction[];
 
   constructor(
     private readonly world: World,
@@ -121,6 +155,8 @@ class ScenarioRun {
         }),
       );
     }
+    this.cluster = { rs: this.rs, routers: this.routers, write: (w, j) => this.write(w, j) };
+    this.schedule = buildSchedule(world, scenario);
   }
 
   start(): void {
@@ -128,26 +164,17 @@ class ScenarioRun {
     world.trace.record('scenario.start', `${this.scenario.name} seed=${world.seed}`);
     for (const router of this.routers.values()) router.start();
     if (this.scenario.replicaSet.initiate) {
-      const record = this.record(0, undefined, 'replSetInitiate');
+      const record = this.record(0, undefined, 'replSetInitiate', 'setup');
       this.rs.initiateAsync((reply) => {
         record.outcome = reply === null ? 'no reply' : reply['ok'] === 1 ? 'ok' : `error: ${String(reply['errmsg'])}`;
       });
     } else {
       this.rs.start();
     }
-    for (const entry of this.scenario.timeline) {
-      world.scheduler.at(entry.atMs, 'scenario.action', () => this.apply(entry));
-    }
-    const chaos = this.scenario.randomFaults;
-    if (chaos !== undefined) {
-      scheduleRandomFaults(world, this.rs, {
-        periodMs: chaos.everyMs,
-        untilMs: chaos.untilMs,
-        kinds: chaos.kinds,
-        onFault: (atMs, description) => {
-          this.record(atMs, undefined, `random fault: ${description}`);
-        },
-      });
+    // The whole schedule is known up front (random faults are drawn as data), and every entry
+    // is applied the same way: the schedule printed as a timeline replays to the same trace.
+    for (const { entry, source } of this.schedule) {
+      world.scheduler.at(entry.atMs, 'scenario.action', () => this.apply(entry, source));
     }
     const workload = this.scenario.workload;
     if (workload !== undefined && workload.writesPerSecond > 0) {
@@ -182,140 +209,22 @@ class ScenarioRun {
       actions: this.actions,
       writes: this.writes,
       finalPrimary: this.rs.primary(),
+      timeline: this.schedule.map((s) => s.entry),
       world: this.world,
     };
   }
 
-  private record(atMs: number, line: number | undefined, action: string): ActionRecord {
-    const record: ActionRecord = { atMs, line, action, outcome: 'ok' };
+  private record(atMs: number, line: number | undefined, action: string, source: ActionSource): ActionRecord {
+    const record: ActionRecord = { atMs, line, action, source, outcome: 'ok' };
     if (this.actions.length < maxRecordedActions) this.actions.push(record);
     return record;
   }
 
-  /** Resolves the `primary` keyword; null when there is no primary right now. */
-  private host(host: string): string | null {
-    return host === primaryKeyword ? this.rs.primary() : host;
-  }
-
-  private apply(entry: TimelineEntry): void {
-    const action = entry.action;
-    const label = describeAction(action);
-    this.world.trace.record('scenario.action', label);
-    const record = this.record(this.world.nowMs, entry.line, label);
-    const net = this.world.network;
-    const resolve = (host: string): string | null => {
-      const h = this.host(host);
-      if (h === null) {
-        record.outcome = 'skipped: no primary';
-        this.world.trace.record('scenario.skip', `${action.kind} no primary`);
-      }
-      return h;
-    };
-    /** A member host a later reconfig adds does not exist before that reconfig. */
-    const exists = (host: string): boolean => {
-      if (this.routers.has(host) || this.rs.hosts.includes(host)) return true;
-      record.outcome = `skipped: ${host} is not a member yet`;
-      this.world.trace.record('scenario.skip', `${action.kind} ${host} not a member yet`);
-      return false;
-    };
-    /** Resolves a host list; null (skipped) when `primary` is in it and there is none, or it is already listed. */
-    const resolveAll = (hosts: readonly string[]): string[] | null => {
-      const out: string[] = [];
-      for (const host of hosts) {
-        const h = resolve(host);
-        if (h === null) return null;
-        if (!out.includes(h)) out.push(h);
-      }
-      return out;
-    };
-    switch (action.kind) {
-      case 'crash': {
-        const h = resolve(action.host);
-        if (h === null || !exists(h)) break;
-        const router = this.routers.get(h);
-        if (router !== undefined) router.crash();
-        else this.rs.crash(h);
-        if (action.host === primaryKeyword) record.outcome = `ok (${h})`;
-        break;
-      }
-      case 'restart': {
-        if (!exists(action.host)) break;
-        const router = this.routers.get(action.host);
-        if (router !== undefined) router.restart();
-        else this.rs.restart(action.host);
-        break;
-      }
-      case 'partition': {
-        const a = resolveAll(action.sides[0]);
-        const b = resolveAll(action.sides[1]);
-        if (a !== null && b !== null) {
-          if (a.some((h) => b.includes(h))) record.outcome = 'skipped: the primary is on both sides';
-          else net.partition(a, b);
-        }
-        break;
-      }
-      case 'partitionOneWay': {
-        const from = resolveAll(action.from);
-        const to = resolveAll(action.to);
-        if (from !== null && to !== null) {
-          if (from.some((h) => to.includes(h))) record.outcome = 'skipped: the primary is on both sides';
-          else net.partitionOneWay(from, to);
-        }
-        break;
-      }
-      case 'isolate': {
-        const h = resolve(action.host);
-        if (h !== null) net.isolate(h);
-        break;
-      }
-      case 'heal':
-        net.heal();
-        break;
-      case 'stepDown': {
-        const h = resolve(action.host);
-        if (h === null || !exists(h)) break;
-        record.outcome = 'pending';
-        this.rs.stepDown(h, action.secs, { secondaryCatchUpPeriodSecs: action.secondaryCatchUpPeriodSecs }, (error) => {
-          record.outcome = error === null ? `ok (${h})` : `error: ${String(error['errmsg'] ?? error['codeName'] ?? 'failed')}`;
-        });
-        break;
-      }
-      case 'freeze':
-        if (exists(action.host)) this.rs.freeze(action.host, action.secs);
-        break;
-      case 'reconfig':
-        record.outcome = 'pending';
-        this.rs.reconfig(action.members, (reply) => {
-          record.outcome = reply === null ? 'error: no primary or no reply' : reply['ok'] === 1 ? 'ok' : `error: ${String(reply['errmsg'])}`;
-        });
-        break;
-      case 'clog': {
-        const from = resolve(action.from);
-        const to = from === null ? null : resolve(action.to);
-        if (from !== null && to !== null) {
-          if (from === to) record.outcome = 'skipped: both ends are the primary';
-          else net.clog(from, to, action.durationMs, !action.oneWay);
-        }
-        break;
-      }
-      case 'setLatency': {
-        const settings = linkSettings(action) ?? {};
-        if (action.from !== undefined && action.to !== undefined) net.setLink(action.from, action.to, settings, !action.oneWay);
-        else net.setDefaultLink(settings);
-        break;
-      }
-      case 'resetConnections': {
-        const h = resolve(action.host);
-        if (h === null) break;
-        const peer = action.peer === undefined ? undefined : resolve(action.peer);
-        if (action.peer !== undefined && peer === null) break;
-        record.outcome = `ok (${net.resetConnections(h, peer ?? undefined)} reset)`;
-        break;
-      }
-      case 'write':
-        for (let i = 0; i < action.count; i++) this.write(action.w, action.j);
-        break;
-    }
+  private apply(entry: TimelineEntry, source: ActionSource): void {
+    const record = this.record(this.world.nowMs, entry.line, describeAction(entry.action), source);
+    applyFault(this.world, this.cluster, entry.action, (outcome) => {
+      record.outcome = outcome;
+    });
   }
 
   /**
@@ -343,51 +252,25 @@ class ScenarioRun {
   }
 }
 
-function linkSettings(spec: {
-  readonly latency?: LinkSettings['latency'];
-  readonly jitterMs?: number;
-  readonly dropRate?: number;
-}): Partial<LinkSettings> | undefined {
-  const out: { latency?: LinkSettings['latency']; jitterMs?: number; dropRate?: number } = {};
-  if (spec.latency !== undefined) out.latency = spec.latency;
-  if (spec.jitterMs !== undefined) out.jitterMs = spec.jitterMs;
-  if (spec.dropRate !== undefined) out.dropRate = spec.dropRate;
-  return Object.keys(out).length === 0 ? undefined : out;
+interface ScheduledAction {
+  readonly entry: TimelineEntry;
+  readonly source: ActionSource;
 }
 
-/** A one-line description of an action, for the trace and the human report. */
-export function describeAction(action: ScenarioAction): string {
-  switch (action.kind) {
-    case 'crash':
-    case 'restart':
-    case 'isolate':
-      return `${action.kind} ${action.host}`;
-    case 'heal':
-      return 'heal';
-    case 'partition':
-      return `partition ${action.sides[0].join(',')}|${action.sides[1].join(',')}`;
-    case 'partitionOneWay':
-      return `partitionOneWay ${action.from.join(',')}>${action.to.join(',')}`;
-    case 'stepDown':
-      return `stepDown ${action.host} secs=${action.secs} catchUp=${action.secondaryCatchUpPeriodSecs}`;
-    case 'freeze':
-      return `freeze ${action.host} secs=${action.secs}`;
-    case 'reconfig':
-      return `reconfig members=${action.members.map((m) => m.host).join(',')}`;
-    case 'clog':
-      return `clog ${action.from}${action.oneWay ? '>' : '='}${action.to} ${action.durationMs}ms`;
-    case 'setLatency': {
-      const target = action.from === undefined ? '*' : `${action.from}${action.oneWay ? '>' : '='}${action.to}`;
-      const parts = [
-        action.latency === undefined ? '' : ` latency=${JSON.stringify(action.latency)}`,
-        action.jitterMs === undefined ? '' : ` jitterMs=${action.jitterMs}`,
-        action.dropRate === undefined ? '' : ` dropRate=${action.dropRate}`,
-      ];
-      return `setLatency ${target}${parts.join('')}`;
-    }
-    case 'resetConnections':
-      return `resetConnections ${action.host}${action.peer === undefined ? '' : ` ${action.peer}`}`;
-    case 'write':
-      return `write count=${action.count} w=${action.w}${action.j === undefined ? '' : ` j=${action.j}`}`;
-  }
+/**
+ * The timeline merged with the random faults drawn for this seed, by time; at the same time
+ * the file's entries come first. Parsing the printed schedule keeps this order (a stable sort).
+ */
+function buildSchedule(world: World, scenario: Scenario): ScheduledAction[] {
+  const timeline = scenario.timeline.map((entry): ScheduledAction => ({ entry, source: 'timeline' }));
+  const chaos = scenario.randomFaults;
+  if (chaos === undefined) return timeline;
+  const random = drawRandomFaults(world.random(faultRandomStream), {
+    hosts: scenario.replicaSet.members.map((m) => m.host),
+    everyMs: chaos.everyMs,
+    untilMs: chaos.untilMs,
+    endMs: scenario.durationMs,
+    kinds: chaos.kinds,
+  }).map((entry): ScheduledAction => ({ entry, source: 'random' }));
+  return [...timeline, ...random].map((s, i) => ({ s, i })).sort((a, b) => a.s.entry.atMs - b.s.entry.atMs || a.i - b.i).map((x) => x.s);
 }

@@ -19,6 +19,13 @@ export const defaultSecondaryCatchUpPeriodSecs = 10;
 export const maxMembers = 50;
 export const maxTimelineEntries = 100_000;
 export const maxWritesPerSecond = 10_000;
+/**
+ * The simulator events a run may use when the file sets no `budget.events`: about 40 times what
+ * the largest fixture (six hours of chaos on five members) needs, and minutes of wall time.
+ */
+export const defaultEventBudget = 50_000_000;
+/** The largest `budget.events` a file may ask for. */
+export const maxEventBudget = 10_000_000_000;
 
 /** A scenario member is exactly a simulated replica-set member's settings. */
 export type { MemberSpec } from '../mongod/replset.js';
@@ -109,6 +116,12 @@ export interface TimelineEntry {
   readonly line: number | undefined;
 }
 
+/** What a run may spend before it stops with an error (ScenarioBudgetError). */
+export interface BudgetSpec {
+  /** Simulator events (scheduler callbacks) the run may execute. */
+  readonly events: number;
+}
+
 export interface Scenario {
   readonly name: string;
   readonly description?: string;
@@ -121,4 +134,5 @@ export interface Scenario {
   readonly randomFaults: RandomFaultsSpec | undefined;
   /** Sorted by time; entries at the same time keep file order. */
   readonly timeline: readonly TimelineEntry[];
+  readonly budget: BudgetSpec;
 }

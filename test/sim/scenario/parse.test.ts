@@ -3,17 +3,9 @@ import * as assert from 'uvu/assert';
 import { readFileSync, readdirSync } from 'node:fs';
 import { parseScenario, ScenarioError } from '../../../sim/scenario/parse.js';
 import { parseDuration } from '../../../sim/scenario/duration.js';
+import { scenarioFailure } from '../../support/scenario-failure.js';
 
-/** Parses `text` expecting a ScenarioError; returns it. */
-function failure(text: string, file = 'test.yml'): ScenarioError {
-  try {
-    parseScenario(text, file);
-  } catch (error) {
-    if (error instanceof ScenarioError) return error;
-    throw error;
-  }
-  throw new Error('expected a ScenarioError, the scenario was accepted');
-}
+const failure = scenarioFailure;
 
 const base = `name: t
 duration: 5m
