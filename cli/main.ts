@@ -44,6 +44,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
         return await specCommand(rest, env, out);
       case 'run':
         return await runScenarioCommand(rest);
+      case 'fuzz': return await (await import('./fuzz-command.js')).fuzzCommand(rest, env);
       case 'help':
       case '--help':
       case '-h':

@@ -8,6 +8,7 @@
  * MongoInvalidArgumentError naming the bad part, and an input that does not fit the phase is
  * ignored with an `inputIgnored` event. Only a broken invariant (a bug here) throws.
  */
+import { bugs } from '../bugs.js';
 import { MongoError, MongoInvalidArgumentError, MongoNetworkError, MongoServerError } from '../errors.js';
 import { PoolClearedError, PoolClosedError } from '../pool/errors.js';
 import type { RandomSource } from '../random.js';
@@ -431,7 +432,7 @@ class Step {
     const session = operation.session;
     if (session !== null && !operation.unacknowledged && supportsSessions(server)) {
       command.lsid = session.lsid;
-      if (this.retryableWrite) command.txnNumber = session.txnNumber;
+      if (this.retryableWrite) command.txnNumber = bugs.retryFreshTxnNumber ? BigInt(session.txnNumber) + BigInt(this.attempt - 1) : session.txnNumber;
     }
     if (!Object.hasOwn(operation.command, '$readPreference')) {
       const argument = readPreferenceArgument({
