@@ -27,7 +27,7 @@ export interface ClientWorkloadOptions {
   readonly history?: History;
   /** Default 5000: a run is a few virtual seconds, an operation should end inside it. */
   readonly serverSelectionTimeoutMS?: number;
-  /** Default 500 (the SDAM minimum). */
+  /** Default 2000 (a client may set its own: ClientSpec.heartbeatFrequencyMS). */
   readonly heartbeatFrequencyMS?: number;
   /** Default 2000. */
   readonly connectTimeoutMS?: number;
@@ -39,7 +39,7 @@ export interface ClientWorkloadOptions {
 
 export const defaultClientWorkloadSettings = {
   serverSelectionTimeoutMS: 5_000,
-  heartbeatFrequencyMS: 500,
+  heartbeatFrequencyMS: 2_000,
   connectTimeoutMS: 2_000,
   socketTimeoutMS: 5_000,
 } as const;
@@ -147,7 +147,7 @@ class ClientWorkload implements ScenarioWorkload {
       `retryReads=${spec.retryReads}`,
       `readPreference=${spec.readPreference}`,
       `serverSelectionTimeoutMS=${settings.serverSelectionTimeoutMS}`,
-      `heartbeatFrequencyMS=${settings.heartbeatFrequencyMS}`,
+      `heartbeatFrequencyMS=${spec.heartbeatFrequencyMS ?? settings.heartbeatFrequencyMS}`,
       `connectTimeoutMS=${settings.connectTimeoutMS}`,
       `socketTimeoutMS=${settings.socketTimeoutMS}`,
     ].join('&');

@@ -4,8 +4,8 @@
  * turns it into an ordinary Scenario (faults as timeline actions, workloads as `clients`), so a
  * shrunk case prints as a YAML scenario that `mongosim run` replays.
  *
- * Every case is short in virtual time: an elected set (tuned election settings) at about 0.6 s,
- * the failover fault (a crash or an isolation of the primary) between 1 and 2 s, up to a few
+ * Every case is short in virtual time (3 s): an elected set (tuned election settings) at about 0.5 s,
+ * the failover fault (a crash or an isolation of the primary) between 0.9 and 1.5 s, up to a few
  * more faults until `recoverAtMs`, when the network heals and every stopped member starts
  * again, and client operations from the first election to shortly before the end.
  */
@@ -40,6 +40,12 @@ export const maxOpsPerClient = 8;
  */
 export const generatedReadConcerns: readonly (ClientReadConcern | undefined)[] = [undefined, 'local'];
 export const generatedReadPreferences: readonly ClientReadPreference[] = ['primary', 'primaryPreferred', 'secondary', 'secondaryPreferred', 'nearest'];
+
+/**
+ * Client heartbeat frequencies: the SDAM minimum (monitors see every primary change, stale ones
+ * included) and a slower one (cheaper; the client learns of failovers from errors and streaming).
+ */
+export const generatedHeartbeatFrequenciesMS: readonly number[] = [500, 2_000];
 
 export interface FuzzCaseOptions {
   readonly members: 3 | 5;
@@ -98,6 +104,7 @@ function clientArb(index: number): fc.Arbitrary<ClientSpec> {
       retryWrites: fc.boolean(),
       retryReads: fc.boolean(),
       readPreference: fc.constantFrom(...generatedReadPreferences),
+      heartbeatFrequencyMS: fc.constantFrom(...generatedHeartbeatFrequenciesMS),
       ops: fc.array(opArb(), { minLength: 1, maxLength: maxOpsPerClient }),
     })
     .map((c) => ({ host: `c${index + 1}`, ...c, ops: [...c.ops].sort((a, b) => a.atMs - b.atMs) }));

@@ -214,7 +214,7 @@ function readClients(r: Reader, value: unknown, path: FieldPath, knownHosts: Rea
   let totalOps = 0;
   return r.list(value, path, maxClients).map((item, i): ClientSpec => {
     const cp = [...path, i];
-    const c = r.object(item, cp, ['host', 'retryWrites', 'retryReads', 'readPreference', 'ops'], ['host']);
+    const c = r.object(item, cp, ['host', 'retryWrites', 'retryReads', 'readPreference', 'heartbeatFrequencyMS', 'ops'], ['host']);
     const host = r.string(c['host'], [...cp, 'host']);
     if (!/^[A-Za-z][A-Za-z0-9_-]*$/.test(host)) r.fail([...cp, 'host'], `${JSON.stringify(host)} must be a plain client name (letters, digits, _ and -, starting with a letter)`);
     if (knownHosts.has(host) && host !== clientHost) r.fail([...cp, 'host'], `${host} is already a host of this scenario`);
@@ -259,6 +259,8 @@ function readClients(r: Reader, value: unknown, path: FieldPath, knownHosts: Rea
       retryWrites: c['retryWrites'] === undefined ? true : r.boolean(c['retryWrites'], [...cp, 'retryWrites']),
       retryReads: c['retryReads'] === undefined ? true : r.boolean(c['retryReads'], [...cp, 'retryReads']),
       readPreference,
+      // SDAM: heartbeatFrequencyMS may not be below minHeartbeatFrequencyMS (500).
+      ...(c['heartbeatFrequencyMS'] === undefined ? {} : { heartbeatFrequencyMS: r.number(c['heartbeatFrequencyMS'], [...cp, 'heartbeatFrequencyMS'], 500, 86_400_000, true) }),
       ops: ops.map((o, k) => ({ o, k })).sort((a, b) => a.o.atMs - b.o.atMs || a.k - b.k).map((x) => x.o),
     };
   });

@@ -48,6 +48,7 @@ export function formatScenario(scenario: Scenario, header: readonly string[] = [
 
 function clientLines(c: ClientSpec): string[] {
   const lines = [`  - host: ${json(c.host)}`, `    retryWrites: ${c.retryWrites}`, `    retryReads: ${c.retryReads}`, `    readPreference: ${c.readPreference}`];
+  if (c.heartbeatFrequencyMS !== undefined) lines.push(`    heartbeatFrequencyMS: ${c.heartbeatFrequencyMS}`);
   if (c.ops.length === 0) return [...lines, '    ops: []'];
   lines.push('    ops:');
   for (const op of c.ops) lines.push(`      - ${json(opField(op))}`);

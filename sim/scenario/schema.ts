@@ -153,6 +153,8 @@ export interface ClientSpec {
   readonly retryWrites: boolean;
   readonly retryReads: boolean;
   readonly readPreference: ClientReadPreference;
+  /** SDAM heartbeatFrequencyMS of this client (default: the workload's). */
+  readonly heartbeatFrequencyMS?: number;
   /** Sorted by time. */
   readonly ops: readonly ClientOpSpec[];
 }

@@ -7,21 +7,9 @@ import { fuzzCommand, parseFuzzArgs } from '../../cli/fuzz-command.js';
 import { runScenarioCommand } from '../../cli/run-command.js';
 import { bugs } from '../../core/bugs.js';
 import { UsageError } from '../../cli/usage-error.js';
+import { captureOutput } from '../support/capture-output.js';
 
-async function capture(fn: () => Promise<number>): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const writeOut = process.stdout.write.bind(process.stdout);
-  const writeErr = process.stderr.write.bind(process.stderr);
-  process.stdout.write = ((chunk: string) => ((out += chunk), true)) as typeof process.stdout.write;
-  process.stderr.write = ((chunk: string) => ((err += chunk), true)) as typeof process.stderr.write;
-  try {
-    return { code: await fn(), out, err };
-  } finally {
-    process.stdout.write = writeOut;
-    process.stderr.write = writeErr;
-  }
-}
+const capture = captureOutput;
 
 const dir = mkdtempSync(join(tmpdir(), 'mongosim-fuzz-'));
 

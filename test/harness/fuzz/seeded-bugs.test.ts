@@ -27,7 +27,7 @@ const seeded: readonly SeededBug[] = [
   { bug: 'retryFreshTxnNumber', budget: 50, seed: 2, checker: 'retriedWriteAtMostOnce' },
   { bug: 'sdamIgnoresElectionId', budget: 100, seed: 2, checker: 'clientRejectsStalePrimary' },
   { bug: 'primaryReadsFromSecondary', budget: 20, seed: 4, checker: 'sendsMatchReadPreference' },
-  { bug: 'majorityAckEarly', budget: 200, seed: 4, checker: 'majorityWriteNeverLost' },
+  { bug: 'majorityAckEarly', budget: 200, seed: 3, checker: 'majorityWriteNeverLost' },
 ];
 
 function withBug<T>(bug: CoreBug | SimBug, fn: () => T): T {

@@ -4,22 +4,11 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runScenarioCommand } from '../../../cli/run-command.js';
+import { captureOutput } from '../../support/capture-output.js';
 
 /** Runs the command with stdout/stderr captured. */
-async function capture(argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const writeOut = process.stdout.write.bind(process.stdout);
-  const writeErr = process.stderr.write.bind(process.stderr);
-  process.stdout.write = ((chunk: string) => ((out += chunk), true)) as typeof process.stdout.write;
-  process.stderr.write = ((chunk: string) => ((err += chunk), true)) as typeof process.stderr.write;
-  try {
-    const code = await runScenarioCommand(argv);
-    return { code, out, err };
-  } finally {
-    process.stdout.write = writeOut;
-    process.stderr.write = writeErr;
-  }
+function capture(argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  return captureOutput(() => runScenarioCommand(argv));
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'mongosim-run-'));

@@ -1,0 +1,15 @@
+/** Runs an async command with process stdout/stderr captured (restored afterwards, even on a throw). */
+export async function captureOutput(fn: () => Promise<number>): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const writeOut = process.stdout.write.bind(process.stdout);
+  const writeErr = process.stderr.write.bind(process.stderr);
+  process.stdout.write = ((chunk: string) => ((out += chunk), true)) as typeof process.stdout.write;
+  process.stderr.write = ((chunk: string) => ((err += chunk), true)) as typeof process.stderr.write;
+  try {
+    return { code: await fn(), out, err };
+  } finally {
+    process.stdout.write = writeOut;
+    process.stderr.write = writeErr;
+  }
+}
