@@ -5,8 +5,7 @@
  * `settle`. Figures are operations per second of wall time. No peer: the official driver
  * cannot run inside the simulator.
  */
-import { performance } from 'node:perf_hooks';
-import { defaultMeasureOptions, keep, type MeasureOptions } from './measure.js';
+import { asyncOpsPerSecond, defaultMeasureOptions } from './measure.js';
 import type { Benchmark, BenchOptions, BenchResult } from './types.js';
 import { MongoClient } from '../client/mongo-client.js';
 import { simPorts, settle } from '../harness/index.js';
@@ -20,8 +19,6 @@ const setupVirtualMs = 60_000;
 const operationLimitMs = 60_000;
 /** Documents inserted before findOne is measured (so it reads a real collection). */
 const seededDocuments = 100;
-/** Upper bound on operations in one measurement (a loop bound; never reached in practice). */
-const maxOperations = 10_000_000;
 
 interface Setup {
   readonly world: World;
@@ -37,24 +34,6 @@ async function connectedSet(): Promise<Setup> {
   world.scheduler.runFor(2000);
   if (client.nodes.length !== 3) throw new Error(`bench: the client discovered ${client.nodes.length} of 3 members`);
   return { world, client };
-}
-
-/** Like measure.ts `opsPerSecond`, for operations that are awaited. */
-async function asyncOpsPerSecond(fn: (i: number) => Promise<unknown>, options: MeasureOptions): Promise<number> {
-  let i = 0;
-  let sink: unknown;
-  const warmEnd = performance.now() + options.warmupMs;
-  while (performance.now() < warmEnd && i < maxOperations) sink = await fn(i++);
-  const start = performance.now();
-  let ops = 0;
-  let elapsed = 0;
-  while (elapsed < options.minWallMs && ops < maxOperations) {
-    sink = await fn(i++);
-    ops++;
-    elapsed = performance.now() - start;
-  }
-  keep(sink);
-  return (ops * 1000) / elapsed;
 }
 
 function result(name: string, opsPerSecond: number): BenchResult {

@@ -53,7 +53,31 @@ export function comparePeers(
   return { mongosim: m, peer: p, ratio: m / p };
 }
 
-function median(values: number[]): number {
+/** Upper bound on awaited operations in one measurement (a loop bound; never reached in practice). */
+export const maxAwaitedOperations = 10_000_000;
+
+/**
+ * Like `opsPerSecond`, for operations that are awaited one at a time. `firstIndex` lets
+ * alternating rounds hand `fn` indexes that never repeat (e.g. fresh `_id`s).
+ */
+export async function asyncOpsPerSecond(fn: (i: number) => Promise<unknown>, options: MeasureOptions, firstIndex = 0): Promise<number> {
+  let i = firstIndex;
+  let sink: unknown;
+  const warmEnd = performance.now() + options.warmupMs;
+  while (performance.now() < warmEnd && i - firstIndex < maxAwaitedOperations) sink = await fn(i++);
+  const start = performance.now();
+  let ops = 0;
+  let elapsed = 0;
+  while (elapsed < options.minWallMs && ops < maxAwaitedOperations) {
+    sink = await fn(i++);
+    ops++;
+    elapsed = performance.now() - start;
+  }
+  keep(sink);
+  return (ops * 1000) / elapsed;
+}
+
+export function median(values: number[]): number {
   const sorted = [...values].sort((x, y) => x - y);
   return sorted[Math.floor(sorted.length / 2)] ?? 0;
 }

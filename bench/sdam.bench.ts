@@ -1,5 +1,5 @@
 /**
- * hello → topology update throughput: this core's `applyHello` against the official Node
+ * hello → topology update throughput: this core's `stepTopology` (a `hello` input) against the official Node
  * driver's `new ServerDescription(address, hello)` + `TopologyDescription.update`, fed the same
  * hello documents in the same run. One operation = one server's reply turned into a
  * ServerDescription and applied to the topology, round-robin over the members of a 3- and a
@@ -9,7 +9,7 @@ import { createRequire } from 'node:module';
 import { ObjectId } from 'bson';
 import { comparePeers, defaultMeasureOptions } from './measure.js';
 import type { Benchmark, BenchOptions, BenchResult } from './types.js';
-import { applyHello, createTopology, type TopologyState } from '../core/sdam/index.js';
+import { createTopology, stepTopology, type TopologyState } from '../core/sdam/index.js';
 import { parseConnectionString } from '../core/uri/parse.js';
 
 const require = createRequire(import.meta.url);
@@ -85,13 +85,13 @@ function workload(members: number): Workload {
 function prepare(w: Workload): { ours: (i: number) => unknown; peer: (i: number) => unknown } {
   const n = w.addresses.length;
   let now = 1;
-  let state: TopologyState = createTopology(parseConnectionString(w.uri), {}, now).state;
+  let state: TopologyState = createTopology({ connectionString: parseConnectionString(w.uri) }, now).state;
   let td: NodeTopologyDescription = new NodeTD('ReplicaSetNoPrimary', new Map([[w.addresses[0] ?? '', new NodeSD(w.addresses[0] ?? '', undefined, { roundTripTime: -1, minRoundTripTime: 0 })]]), setName, null, null, null, {
     heartbeatFrequencyMS,
     localThresholdMS,
   });
   for (let i = 0; i < n; i++) {
-    state = applyHello(state, { address: w.addresses[i] ?? '', reply: w.hellos[i], roundTripTime: roundTripTimeMs }, ++now).state;
+    state = stepTopology(state, { type: 'hello', address: w.addresses[i] ?? '', reply: w.hellos[i], roundTripTime: roundTripTimeMs }, ++now).state;
     td = td.update(new NodeSD(w.addresses[i] ?? '', w.hellos[i], { roundTripTime: roundTripTimeMs, minRoundTripTime: roundTripTimeMs }));
   }
   check(state.description.type === 'ReplicaSetWithPrimary' && state.description.servers.size === n, `mongosim did not reach steady state for ${n} members`);
@@ -99,7 +99,7 @@ function prepare(w: Workload): { ours: (i: number) => unknown; peer: (i: number)
   return {
     ours: (i) => {
       const k = i % n;
-      state = applyHello(state, { address: w.addresses[k] ?? '', reply: w.hellos[k], roundTripTime: roundTripTimeMs }, ++now).state;
+      state = stepTopology(state, { type: 'hello', address: w.addresses[k] ?? '', reply: w.hellos[k], roundTripTime: roundTripTimeMs }, ++now).state;
       return state;
     },
     peer: (i) => {

@@ -173,7 +173,7 @@ function measureScenario(driver: DriverModules, scenario: Scenario, count: numbe
   const selector: Selector = readSelector(readPreference(scenario.readPreference));
   const ours = (): unknown => {
     const current = coldTopology ? { ...topology } : topology;
-    const outcome = selectServer({ topology: current, selector, now: 0, startTime: 0, random: mathRandom, operationCounts: counts });
+    const outcome = selectServer({ topology: current, selector, now: 0, startTime: 0, random: mathRandom, operationCounts: counts, localThresholdMS });
     return outcome.kind === 'selected' ? outcome.server : null;
   };
 
@@ -193,7 +193,7 @@ function measureScenario(driver: DriverModules, scenario: Scenario, count: numbe
   };
 
   // Both sides must face the same choice before anything is timed: the same in-window servers.
-  const ourWindow = suitableInWindow(topology, selector).map((s) => s.address).sort();
+  const ourWindow = suitableInWindow(topology, selector, undefined, localThresholdMS).map((s) => s.address).sort();
   const driverWindow = driverSelector(driverTd, Array.from(driverTd.servers.values()), deprioritized).map((s) => s.address).sort();
   if (ourWindow.join() !== driverWindow.join() || ourWindow.length === 0) {
     throw new Error(`selection bench ${scenario.name}/${count}: windows differ: ${ourWindow.join()} vs driver ${driverWindow.join()}`);

@@ -8,15 +8,17 @@ import { specCommand, SPEC_USAGE } from './spec-command.js';
 import { runScenarioCommand, RUN_USAGE } from './run-command.js';
 import { tutorialCommand, TUTORIAL_USAGE } from './tutorial-command.js';
 import { isSetupError, oneLineMessage, UsageError } from './usage-error.js';
+import { serveCommand, SERVE_USAGE } from './serve-command.js';
 import { packageRoot } from '../spec-tests/package-root.js';
 
 const USAGE = `Usage: mongosim [command] [options]
 
 Commands:
   (none)      the main job: the high-availability tutorial on the simulator
-              (mongosim [--seed N] [--json])
+              (mongosim [--seed N] [--json] [--html FILE])
   spec        run the official specification suites (mongosim spec --help)
   run FILE    run a simulator scenario (mongosim run --help)
+  serve       serve a simulated cluster to real drivers over TCP (mongosim serve --help)
   help        show this help
   --version   print the version
 
@@ -24,7 +26,9 @@ ${TUTORIAL_USAGE}
 
 ${SPEC_USAGE}
 
-${RUN_USAGE}`;
+${RUN_USAGE}
+
+${SERVE_USAGE}`;
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(`${packageRoot}/package.json`, 'utf8')) as { version: string };
@@ -45,6 +49,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
       case 'run':
         return await runScenarioCommand(rest);
       case 'fuzz': return await (await import('./fuzz-command.js')).fuzzCommand(rest, env);
+      case 'serve': return await serveCommand(rest);
       case 'help':
       case '--help':
       case '-h':

@@ -23,11 +23,14 @@ import { formatVirtualTime } from '../sim/scenario/duration.js';
 export { formatVirtualTime };
 import type { ScenarioResult } from '../sim/scenario/runner.js';
 import type { Scenario } from '../sim/scenario/schema.js';
+import { openPictureFile, PictureFileError, writePictureFile, type PictureFile } from './picture/file.js';
+import { ScenarioPictureRecorder } from './picture/from-scenario.js';
+import { renderPicture } from './picture/render.js';
 
 /** The scenario schema, where this package is installed (the file ships with the package). */
 export const scenarioSchemaFile = join(packageRoot, 'fixtures', 'scenarios', 'README.md');
 
-export const RUN_USAGE = `Usage: mongosim run FILE.yml [--seed N] [--json] [--trace FILE] [--check] [--print-faults]
+export const RUN_USAGE = `Usage: mongosim run FILE.yml [--seed N] [--json] [--trace FILE] [--check] [--print-faults] [--html FILE]
 
 Runs a simulator scenario in virtual time. The scenario file format is described in
   schema: ${scenarioSchemaFile}
@@ -41,6 +44,8 @@ The workload and the scenario's clients go through the driver runtime (discovery
 retries); the fuzz checkers judge the run (a failure exits 1, like an invariant violation).
   --trace FILE   write the full trace (one line per event) to FILE
   --check        determinism self-check: run twice, compare traces, name the first difference
+  --html FILE    also write the run as a picture: one self-contained HTML page (a lane per
+                 member, mongos and the workload client; zoom, pan and hover; no network)
   --print-faults print the run's whole schedule (the timeline and the random faults drawn for
                  this seed) as a YAML timeline instead of the report; put it in place of the
                  scenario's timeline, remove randomFaults, and the same --seed replays the run
@@ -60,6 +65,7 @@ interface RunArgs {
   readonly check: boolean;
   readonly printFaults: boolean;
   readonly help: boolean;
+  readonly html?: string | undefined;
 }
 
 function parseRunArgs(argv: string[]): RunArgs {
@@ -74,6 +80,7 @@ function parseRunArgs(argv: string[]): RunArgs {
         json: { type: 'boolean', default: false },
         trace: { type: 'string' },
         check: { type: 'boolean', default: false },
+        html: { type: 'string' },
         'print-faults': { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -103,6 +110,7 @@ function parseRunArgs(argv: string[]): RunArgs {
     check: values.check === true,
     printFaults: values['print-faults'] === true,
     help: false,
+    html: values.html,
   };
 }
 
@@ -176,8 +184,18 @@ export async function runScenarioCommand(argv: string[]): Promise<number> {
     throw error;
   }
 
+  let htmlFile: PictureFile | undefined;
   try {
-    return runAndReport(args, scenario);
+    htmlFile = args.html === undefined ? undefined : openPictureFile(args.html);
+  } catch (error) {
+    if (!(error instanceof PictureFileError)) throw error;
+    err(`mongosim run: ${error.message}`);
+    return 2;
+  }
+  const recorder = htmlFile === undefined ? undefined : new ScenarioPictureRecorder(scenario);
+
+  try {
+    return runAndReport(args, scenario, htmlFile, recorder);
   } catch (error) {
     if (!(error instanceof ScenarioBudgetError)) throw error;
     err(`mongosim run: ${error.message}`);
@@ -186,15 +204,16 @@ export async function runScenarioCommand(argv: string[]): Promise<number> {
   }
 }
 
-function runAndReport(args: RunArgs, scenario: Scenario): number {
+function runAndReport(args: RunArgs, scenario: Scenario, htmlFile: PictureFile | undefined, recorder: ScenarioPictureRecorder | undefined): number {
   const out = (text: string): void => void process.stdout.write(`${text}\n`);
   const err = (text: string): void => void process.stderr.write(`${text}\n`);
   const keepTraceLines = args.traceFile !== undefined || args.check;
   const started = performance.now();
   // The workload goes through the client runtime (harness/fuzz), and the fuzz checkers judge the run.
-  const checked = runChecked(scenario, { ...(args.seed === undefined ? {} : { seed: args.seed }), keepTraceLines });
+  const checked = runChecked(scenario, { ...(args.seed === undefined ? {} : { seed: args.seed }), keepTraceLines, ...(recorder === undefined ? {} : { observer: recorder.observer }) });
   const result = checked.result;
   const wallMs = performance.now() - started;
+  if (htmlFile !== undefined && recorder !== undefined) writePictureFile(htmlFile, renderPicture(recorder.picture(args.file, result)));
 
   let determinism: { identical: boolean; message: string } | undefined;
   if (args.check) {

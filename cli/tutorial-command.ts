@@ -5,10 +5,13 @@
  */
 import { parseArgs } from 'node:util';
 import { runTutorial, type TimelineKind, type TutorialResult } from './tutorial.js';
+import { openPictureFile, PictureFileError, writePictureFile } from './picture/file.js';
+import { tutorialPicture } from './picture/from-tutorial.js';
+import { renderPicture } from './picture/render.js';
 
 export type { TutorialResult } from './tutorial.js';
 
-export const TUTORIAL_USAGE = `Usage: mongosim [--seed N] [--json]
+export const TUTORIAL_USAGE = `Usage: mongosim [--seed N] [--json] [--html FILE]
 
 Runs the PyMongo high-availability tutorial against the simulator, in virtual time:
   1 replSetInitiate over a directConnection client   6 tag sets with fallback
@@ -19,6 +22,8 @@ Runs the PyMongo high-availability tutorial against the simulator, in virtual ti
   5 secondaryPreferred / secondary
   --seed N   the seed of every simulated world (default 1); same seed, same output
   --json     print one JSON object: {seed, ok, checks, failed, timeline: [...]}
+  --html FILE  also write the timeline as a picture: one self-contained HTML page
+             (lanes per member, mongos and client; zoom, pan and hover; no network)
 Exit status: 0 every check held, 1 a check failed, 2 bad arguments.`;
 
 /** The seed when none is given. */
@@ -52,14 +57,14 @@ export function formatTimeline(result: TutorialResult): string {
 
 class TutorialUsageError extends Error {}
 
-function parseTutorialArgs(argv: string[]): { seed: number; json: boolean; help: boolean } {
+function parseTutorialArgs(argv: string[]): { seed: number; json: boolean; help: boolean; html: string | undefined } {
   let parsed;
   try {
     parsed = parseArgs({
       args: argv,
       allowPositionals: false,
       strict: true,
-      options: { seed: { type: 'string' }, json: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false } },
+      options: { seed: { type: 'string' }, json: { type: 'boolean', default: false }, html: { type: 'string' }, help: { type: 'boolean', short: 'h', default: false } },
     });
   } catch (error) {
     throw new TutorialUsageError((error as Error).message);
@@ -70,7 +75,7 @@ function parseTutorialArgs(argv: string[]): { seed: number; json: boolean; help:
     if (!/^\d+$/.test(values.seed) || !Number.isSafeInteger(Number(values.seed))) throw new TutorialUsageError(`--seed ${JSON.stringify(values.seed)} must be a non-negative integer`);
     seed = Number(values.seed);
   }
-  return { seed, json: values.json === true, help: values.help === true };
+  return { seed, json: values.json === true, help: values.help === true, html: values.html };
 }
 
 /** `mongosim [--seed N] [--json]`: returns the exit status. */
@@ -87,7 +92,16 @@ export async function tutorialCommand(argv: string[], out: (text: string) => voi
     out(TUTORIAL_USAGE);
     return 0;
   }
+  let html;
+  try {
+    html = args.html === undefined ? undefined : openPictureFile(args.html);
+  } catch (error) {
+    if (!(error instanceof PictureFileError)) throw error;
+    process.stderr.write(`mongosim: ${error.message}\n`);
+    return 2;
+  }
   const result = await runTutorial(args.seed);
+  if (html !== undefined) writePictureFile(html, renderPicture(tutorialPicture(result)));
   out(args.json ? JSON.stringify(result) : formatTimeline(result));
   return result.ok ? 0 : 1;
 }

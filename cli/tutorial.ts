@@ -36,6 +36,31 @@ export interface TimelineEntry {
   /** The server an operation (or a retry, or an error) went to, when there is one. */
   readonly address?: string | null;
   readonly ok?: boolean;
+  /** The client an entry is about (client, op, error and retry entries). */
+  readonly client?: string;
+  /** Op entries: when the operation started (virtual ms; `atMs` is when it ended). */
+  readonly startMs?: number;
+  /** Op entries: each command the operation sent, in order (a retry is the second). */
+  readonly attempts?: readonly OperationAttempt[];
+  /** Cluster entries: the process and its new state (PRIMARY, SECONDARY, STARTUP, DOWN, UP). */
+  readonly host?: string;
+  readonly role?: 'mongod' | 'mongos';
+  readonly state?: string;
+  /** Cluster entries for an election: the term won. */
+  readonly term?: number;
+  /** Client entries: the client's new topology type, or a server's new type in its view. */
+  readonly topologyType?: string;
+  readonly server?: string;
+  readonly serverType?: string;
+  /** Section entries: the number of the simulated world the item runs in (items 1-5 share one). */
+  readonly world?: number;
+}
+
+export interface OperationAttempt {
+  readonly startMs: number;
+  readonly endMs: number;
+  readonly address: string;
+  readonly ok: boolean;
 }
 
 export interface TutorialResult {
@@ -53,6 +78,8 @@ const clusterLineKinds: ReadonlyMap<string, (detail: string) => string | null> =
   ['mongod.start', (d: string) => `${d.split(' ')[0]} started`],
   ['mongod.crash', (d: string) => `${d} crashed (kill -9)`],
   ['mongod.shutdown', (d: string) => `${d} shut down`],
+  ['mongos.start', (d: string) => `${d.split(' ')[0]} (mongos) started`],
+  ['mongos.crash', (d: string) => `${d} (mongos) crashed`],
   ['rs.elected', (d: string) => `${d.replace(' term=', ' elected primary, term ')}`],
   ['rs.state', (d: string) => {
     const [host, change] = d.split(' ');
@@ -64,6 +91,29 @@ const clusterLineKinds: ReadonlyMap<string, (detail: string) => string | null> =
   }],
 ]);
 
+/** What a cluster trace line says about a process's state, for the picture (cli/picture). */
+function clusterFacts(kind: string, detail: string): Partial<TimelineEntry> {
+  const host = detail.split(' ')[0] ?? '';
+  switch (kind) {
+    case 'mongod.start':
+      return { host, role: 'mongod', state: 'STARTUP' };
+    case 'mongod.crash':
+    case 'mongod.shutdown':
+      return { host, role: 'mongod', state: 'DOWN' };
+    case 'mongos.start':
+      return { host, role: 'mongos', state: 'UP' };
+    case 'mongos.crash':
+    case 'mongos.shutdown':
+      return { host, role: 'mongos', state: 'DOWN' };
+    case 'rs.elected':
+      return { host, role: 'mongod', term: Number(/term=(\d+)/.exec(detail)?.[1]) };
+    case 'rs.state':
+      return { host, role: 'mongod', state: (detail.split(' ')[1] ?? '').split('>')[1] ?? '' };
+    default:
+      return {};
+  }
+}
+
 class Timeline {
   readonly entries: TimelineEntry[] = [];
   readonly failed: string[] = [];
@@ -71,6 +121,7 @@ class Timeline {
   item = 0;
   private world: World | null = null;
   private traceIndex = 0;
+  private worlds = 0;
 
   /** A new item in its own world (or continuing the previous one). */
   section(item: number, title: string, world: World): void {
@@ -78,12 +129,13 @@ class Timeline {
       this.harvest();
       this.world = world;
       this.traceIndex = 0;
+      this.worlds++;
     }
     this.item = item;
-    this.add('section', `${item}. ${title}`);
+    this.add('section', `${item}. ${title}`, { world: this.worlds });
   }
 
-  add(kind: TimelineKind, text: string, extra: { address?: string | null; ok?: boolean } = {}): void {
+  add(kind: TimelineKind, text: string, extra: Partial<TimelineEntry> = {}): void {
     if (this.entries.length >= maxTimelineEntries) throw new Error(`the tutorial made more than ${maxTimelineEntries} timeline entries`);
     this.entries.push({ item: this.item, atMs: this.world?.nowMs ?? 0, kind, text, ...extra });
   }
@@ -105,11 +157,12 @@ class Timeline {
       const first = line.indexOf(' ');
       const second = line.indexOf(' ', first + 1);
       if (first < 0 || second < 0) continue;
-      const describe = clusterLineKinds.get(line.slice(first + 1, second));
+      const kind = line.slice(first + 1, second);
+      const describe = clusterLineKinds.get(kind);
       if (describe === undefined) continue;
       const text = describe(line.slice(second + 1));
       if (text === null) continue;
-      this.insertAt(Number(line.slice(0, first)), { item: this.item, atMs: Number(line.slice(0, first)), kind: 'cluster', text });
+      this.insertAt(Number(line.slice(0, first)), { item: this.item, atMs: Number(line.slice(0, first)), kind: 'cluster', text, ...clusterFacts(kind, line.slice(second + 1)) });
     }
   }
 
@@ -128,6 +181,8 @@ interface NamedClient {
   readonly client: MongoClient;
   /** Addresses of the commands the operation in progress sent (one per attempt). */
   attempts: string[];
+  /** The same commands with their times and outcomes, for the picture. */
+  attemptLog: { startMs: number; endMs: number; address: string; ok: boolean }[];
 }
 
 function describeServerChange(prev: ServerDescription, next: ServerDescription): string | null {
@@ -151,45 +206,60 @@ class Cast {
   /** A MongoClient named `name`, connecting from simulated host `name`, narrated on the timeline. */
   client(name: string, uri: string): NamedClient {
     const client = new MongoClient(uri, { ports: simPorts(this.world, { clientHost: name }) });
-    const named: NamedClient = { name, client, attempts: [] };
+    const named: NamedClient = { name, client, attempts: [], attemptLog: [] };
     client.on('serverDescriptionChanged', (e: RuntimeEvent) => {
-      const text = describeServerChange(e.previousDescription as ServerDescription, e.newDescription as ServerDescription);
-      if (text !== null) this.timeline.add('client', `[${name}] ${text}`);
+      const next = e.newDescription as ServerDescription;
+      const text = describeServerChange(e.previousDescription as ServerDescription, next);
+      if (text !== null) this.timeline.add('client', `[${name}] ${text}`, { client: name, server: next.address, serverType: next.type });
     });
     client.on('topologyDescriptionChanged', (e: RuntimeEvent) => {
-      const text = describeTopologyChange(e.previousDescription as TopologyDescription, e.newDescription as TopologyDescription);
-      if (text !== null) this.timeline.add('client', `[${name}] ${text}`);
+      const next = e.newDescription as TopologyDescription;
+      const text = describeTopologyChange(e.previousDescription as TopologyDescription, next);
+      if (text !== null) this.timeline.add('client', `[${name}] ${text}`, { client: name, topologyType: next.type });
     });
-    client.on('commandStarted', (e: RuntimeEvent) => named.attempts.push(String(e.address)));
+    client.on('commandStarted', (e: RuntimeEvent) => {
+      named.attempts.push(String(e.address));
+      named.attemptLog.push({ startMs: this.world.nowMs, endMs: this.world.nowMs, address: String(e.address), ok: false });
+    });
+    const ended = (ok: boolean): void => {
+      const last = named.attemptLog.at(-1);
+      if (last !== undefined) Object.assign(last, { endMs: this.world.nowMs, ok });
+    };
+    client.on('commandSucceeded', () => ended(true));
     client.on('commandFailed', (e: RuntimeEvent) => {
+      ended(false);
       const failure = e.failure as Error;
-      this.timeline.add('error', `[${name}] ${String(e.commandName)} on ${String(e.address)} failed: ${failure.name}: ${failure.message}`, { address: String(e.address) });
+      this.timeline.add('error', `[${name}] ${String(e.commandName)} on ${String(e.address)} failed: ${failure.name}: ${failure.message}`, { address: String(e.address), client: name });
     });
     client.on('retrying', (e: RuntimeEvent) => {
       const previous = e.previousError as Error;
-      this.timeline.add('retry', `[${name}] retrying (attempt ${String(e.attempt)}) after ${previous.name}; selecting a server again`);
+      this.timeline.add('retry', `[${name}] retrying (attempt ${String(e.attempt)}) after ${previous.name}; selecting a server again`, { client: name });
     });
     this.clients.push(named);
-    this.timeline.add('client', `[${name}] new MongoClient('${uri}')`);
+    this.timeline.add('client', `[${name}] new MongoClient('${uri}')`, { client: name, topologyType: 'Unknown' });
     return named;
   }
 
   /** Runs one operation in virtual time; records where it went, and its outcome. */
   async op<T>(who: NamedClient, label: string, start: () => Promise<T>, alreadyStarted = false): Promise<{ ok: true; value: T; address: string | null } | { ok: false; error: Error; address: string | null }> {
-    if (!alreadyStarted) who.attempts = [];
+    if (!alreadyStarted) {
+      who.attempts = [];
+      who.attemptLog = [];
+    }
+    const startMs = this.world.nowMs;
     const promise = start();
     try {
       const value = await settle(this.world, promise, operationLimitMs);
       const address = who.attempts.at(-1) ?? null;
       const tries = who.attempts.length > 1 ? ` after ${who.attempts.length} attempts` : '';
       this.timeline.harvest();
-      this.timeline.add('op', `[${who.name}] ${label} → ${address ?? '(no server)'} ok${tries}`, { address, ok: true });
+      this.timeline.add('op', `[${who.name}] ${label} → ${address ?? '(no server)'} ok${tries}`, { address, ok: true, client: who.name, startMs, attempts: [...who.attemptLog] });
       return { ok: true, value, address };
     } catch (error) {
       const address = who.attempts.at(-1) ?? null;
       const e = error as Error;
       this.timeline.harvest();
-      this.timeline.add('op', `[${who.name}] ${label} → ${address ?? '(no server)'} threw ${e.name}: ${firstLine(e.message)}`, { address, ok: false });
+      this.timeline.add('op', `[${who.name}] ${label} → ${address ?? '(no server)'} threw ${e.name}: ${firstLine(e.message)}`, { address, ok: false, client: who.name, startMs, attempts: [...who.attemptLog] });
       return { ok: false, error: e, address };
     }
   }
@@ -265,6 +335,8 @@ async function failoverStory(t: Timeline, seed: number): Promise<void> {
   // Both issued at the same instant, while the client still believes in the dead primary.
   noRetry.attempts = [];
   app.attempts = [];
+  noRetry.attemptLog = [];
+  app.attemptLog = [];
   const readPromise = noRetryColl.findOne({});
   const writePromise = coll.insertOne({ x: 2 });
   const read = await cast.op(noRetry, 'findOne({}) with retryReads=false', () => readPromise, true);

@@ -7,9 +7,12 @@
 import { MongoInvalidArgumentError } from '../core/errors.js';
 import type { ReadPreference } from '../core/selection/read-preference.js';
 import { describe, isUnacknowledged, readConcernDocument, writeConcernDocument, type ReadConcern, type WriteConcern } from './concerns.js';
-import { FindCursor, type CursorRunner, type FindOptions } from './cursor.js';
+import { FindCursor, findOptionKeys, type CursorRunner, type CursorTarget, type FindOptions } from './cursor.js';
+import { ChangeStream, type ChangeStreamOptions } from './change-stream.js';
 import { inherit, pickInheritable, type InheritableOptions, type InheritedOptions } from './inheritance.js';
 import type { Document } from './runtime/ports.js';
+import { bulkWrite, type AnyBulkWriteOperation, type BulkWriteResult } from './operations/bulk-write.js';
+import { aggregateCommand, CommandCursor, countCommand, distinctCommand, listIndexesCommand, type AggregateOptions } from './operations/read-commands.js';
 import {
   deleteResult,
   insertManyResult,
@@ -47,6 +50,12 @@ export interface FindOneAndOptions extends WriteOptions {
 }
 export interface ReadOptions extends InheritableOptions {}
 export interface FindCommandOptions extends ReadOptions, FindOptions {}
+export interface BulkWriteOptions extends WriteOptions {
+  readonly ordered?: boolean;
+  readonly bypassDocumentValidation?: boolean;
+  readonly comment?: unknown;
+  readonly let?: Document;
+}
 export interface CountOptions extends ReadOptions {
   readonly skip?: number;
   readonly limit?: number;
@@ -87,7 +96,8 @@ export class Collection<TSchema extends Document = Document> {
   async insertOne(doc: TSchema, options?: WriteOptions): Promise<InsertOneResult> {
     const document = withId(requireDocument(doc, 'insertOne document'), this.context);
     const wc = this.effective(options, 'insertOne options').writeConcern;
-    const reply = await this.write({ insert: this.collectionName, documents: [document] }, wc);
+    // The Node driver sends insertOne as an ordered one-document insert.
+    const reply = await this.write({ insert: this.collectionName, documents: [document], ordered: true }, wc);
     return insertOneResult(reply, document._id);
   }
 
@@ -132,21 +142,30 @@ export class Collection<TSchema extends Document = Document> {
     return this.findAndModify('findOneAndDelete', filter, { remove: true }, options);
   }
 
+  /** Inserts, updates, replaces and deletes in as few commands as the order allows (operations/bulk-write.ts). */
+  async bulkWrite(models: readonly AnyBulkWriteOperation[], options?: BulkWriteOptions): Promise<BulkWriteResult> {
+    const wc = this.effective(options, 'bulkWrite options').writeConcern;
+    return bulkWrite(
+      { collectionName: this.collectionName, newObjectId: () => this.context.newObjectId(), runWrite: (command) => this.write(command, wc) },
+      models,
+      {
+        ...(options?.ordered !== undefined ? { ordered: options.ordered } : {}),
+        ...(options?.bypassDocumentValidation !== undefined ? { bypassDocumentValidation: options.bypassDocumentValidation } : {}),
+        ...(options?.comment !== undefined ? { comment: options.comment } : {}),
+        ...(options?.let !== undefined ? { let: options.let } : {}),
+      },
+    );
+  }
+
   find(filter: Document = {}, options?: FindCommandOptions): FindCursor<TSchema> {
     const settings = this.effective(options, 'find options');
-    const findOptions: FindOptions = {
-      ...(options?.sort !== undefined ? { sort: options.sort } : {}),
-      ...(options?.projection !== undefined ? { projection: options.projection } : {}),
-      ...(options?.limit !== undefined ? { limit: options.limit } : {}),
-      ...(options?.skip !== undefined ? { skip: options.skip } : {}),
-      ...(options?.batchSize !== undefined ? { batchSize: options.batchSize } : {}),
-      ...(options?.singleBatch !== undefined ? { singleBatch: options.singleBatch } : {}),
-    };
+    const findOptions: Record<string, unknown> = {};
+    if (options !== undefined) for (const key of findOptionKeys) if (options[key] !== undefined) findOptions[key] = options[key];
     return new FindCursor<TSchema>(
       this.context,
       { databaseName: this.dbName, collectionName: this.collectionName, readPreference: settings.readPreference, readConcern: settings.readConcern },
       requireDocument(filter, 'find filter'),
-      findOptions,
+      findOptions as FindOptions,
     );
   }
 
@@ -174,6 +193,62 @@ export class Collection<TSchema extends Document = Document> {
     const batch = (reply.cursor as Document | undefined)?.firstBatch;
     const first = Array.isArray(batch) ? (batch[0] as Document | undefined) : undefined;
     return typeof first?.n === 'number' ? first.n : 0;
+  }
+
+  /** crud.md "aggregate": a cursor over the pipeline's output (read stages only). */
+  aggregate<T extends Document = Document>(pipeline: readonly Document[], options?: AggregateOptions & ReadOptions): CommandCursor<T> {
+    const target = this.cursorTarget(options, 'aggregate options');
+    const { command, batchSize } = aggregateCommand(this.collectionName, pipeline, target, options);
+    return new CommandCursor<T>(this.context, target, command, batchSize);
+  }
+
+  /** crud.md "distinct": the distinct values of `key` among the documents matching `filter`. */
+  async distinct(key: string, filter: Document = {}, options?: ReadOptions & { comment?: unknown; maxTimeMS?: number; collation?: Document; hint?: unknown }): Promise<unknown[]> {
+    const target = this.cursorTarget(options, 'distinct options');
+    const reply = await this.read(distinctCommand(this.collectionName, key, filter, target, options), target);
+    return Array.isArray(reply.values) ? reply.values : [];
+  }
+
+  /** The deprecated `count` command (crud.md "count"). */
+  async count(filter: Document = {}, options?: CountOptions & { comment?: unknown; maxTimeMS?: number; hint?: unknown; collation?: Document }): Promise<number> {
+    const target = this.cursorTarget(options, 'count options');
+    const reply = await this.read(countCommand(this.collectionName, filter, target, options), target);
+    return typeof reply.n === 'number' ? reply.n : 0;
+  }
+
+  /** crud.md "estimatedDocumentCount": the `count` command without a query. */
+  async estimatedDocumentCount(options?: ReadOptions & { comment?: unknown; maxTimeMS?: number }): Promise<number> {
+    const target = this.cursorTarget(options, 'estimatedDocumentCount options');
+    const reply = await this.read(countCommand(this.collectionName, undefined, target, options), target);
+    return typeof reply.n === 'number' ? reply.n : 0;
+  }
+
+  /** index-management.md "listIndexes": a cursor over the index specifications. */
+  listIndexes(options?: ReadOptions & { batchSize?: number; comment?: unknown }): CommandCursor<Document> {
+    const target = this.cursorTarget(options, 'listIndexes options');
+    const { command, batchSize } = listIndexesCommand(this.collectionName, options);
+    return new CommandCursor(this.context, target, command, batchSize);
+  }
+
+  /** The index names (index-management.md "listIndexNames"). */
+  async listIndexNames(options?: ReadOptions & { batchSize?: number; comment?: unknown }): Promise<string[]> {
+    return (await this.listIndexes(options).toArray()).map((index) => String(index.name));
+  }
+
+  /** change-streams.md: a change stream on this collection (`aggregate: <collection>` with $changeStream). */
+  watch<T extends Document = Document>(pipeline: readonly Document[] = [], options?: ChangeStreamOptions & ReadOptions): ChangeStream<T> {
+    const settings = this.effective(options, 'watch options');
+    return new ChangeStream<T>(this.context, { databaseName: this.dbName, aggregate: this.collectionName, allChangesForCluster: false, readPreference: settings.readPreference, readConcern: settings.readConcern }, pipeline, options);
+  }
+
+  private cursorTarget(options: object | undefined, where: string): CursorTarget {
+    const settings = this.effective(options, where);
+    return { databaseName: this.dbName, collectionName: this.collectionName, readPreference: settings.readPreference, readConcern: settings.readConcern };
+  }
+
+  private async read(command: Document, target: CursorTarget): Promise<Document> {
+    const { reply } = await this.context.run({ kind: 'read', databaseName: this.dbName, command, readPreference: target.readPreference });
+    return reply;
   }
 
   private effective(options: object | undefined, where: string): InheritedOptions {

@@ -28,7 +28,29 @@ export interface FindOptions {
   readonly skip?: number;
   readonly batchSize?: number;
   readonly singleBatch?: boolean;
+  // Passed to the find command as given (find_getmore_killcursors_commands.md "find").
+  readonly comment?: unknown;
+  readonly hint?: unknown;
+  readonly max?: Document;
+  readonly min?: Document;
+  readonly maxTimeMS?: number;
+  readonly returnKey?: boolean;
+  readonly showRecordId?: boolean;
+  readonly allowDiskUse?: boolean;
+  readonly collation?: Document;
+  readonly noCursorTimeout?: boolean;
+  readonly allowPartialResults?: boolean;
+  readonly let?: Document;
 }
+
+/** Every FindOptions key, in the order the find command lists them. */
+export const findOptionKeys = [
+  'sort', 'projection', 'hint', 'skip', 'limit', 'batchSize', 'singleBatch', 'comment', 'maxTimeMS', 'max', 'min', 'returnKey', 'showRecordId',
+  'allowDiskUse', 'collation', 'noCursorTimeout', 'allowPartialResults', 'let',
+] as const satisfies readonly (keyof FindOptions)[];
+
+/** Find options sent only when given (the rest have their own rules in find()). */
+const passThroughFindKeys = ['hint', 'comment', 'maxTimeMS', 'max', 'min', 'returnKey', 'showRecordId', 'allowDiskUse', 'collation', 'noCursorTimeout', 'allowPartialResults', 'let'] as const;
 
 export interface CursorTarget {
   readonly databaseName: string;
@@ -39,7 +61,8 @@ export interface CursorTarget {
 
 type CursorId = number | bigint | { isZero(): boolean } | unknown;
 
-function isZeroId(id: CursorId): boolean {
+/** Whether a cursor id says the server has nothing more (0, as a number, bigint or Long). */
+export function isZeroId(id: CursorId): boolean {
   if (typeof id === 'number') return id === 0;
   if (typeof id === 'bigint') return id === 0n;
   if (id !== null && typeof id === 'object' && typeof (id as { isZero?: unknown }).isZero === 'function') return (id as { isZero(): boolean }).isZero();
@@ -54,6 +77,8 @@ export class FindCursor<T = Document> implements AsyncIterable<T> {
   private started = false;
   private closedFlag = false;
   private getMores = 0;
+  /** Documents received from the server so far (a limit counts them). */
+  private returned = 0;
 
   constructor(
     private readonly runner: CursorRunner,
@@ -136,7 +161,12 @@ export class FindCursor<T = Document> implements AsyncIterable<T> {
     if (this.closedFlag || isZeroId(this.cursorId)) return 0;
     if (++this.getMores > maxGetMoresPerCursor) throw new MongoCursorExhaustedError(`cursor made more than ${maxGetMoresPerCursor} getMore calls`);
     const command: Document = { getMore: this.cursorId, collection: this.target.collectionName };
-    if (this.options.batchSize !== undefined && this.options.batchSize > 0) command.batchSize = this.options.batchSize;
+    // find_getmore_killcursors_commands.md: with a limit, ask for no more than what is left of it.
+    const left = this.options.limit !== undefined && this.options.limit > 0 ? this.options.limit - this.returned : undefined;
+    const batchSize = this.options.batchSize !== undefined && this.options.batchSize > 0 ? this.options.batchSize : undefined;
+    const size = left === undefined ? batchSize : batchSize === undefined ? left : Math.min(left, batchSize);
+    if (size !== undefined) command.batchSize = size;
+    // `comment` is not repeated on getMore: servers before 4.4 reject it there.
     const { reply } = await this.runner.run({
       kind: 'read',
       databaseName: this.target.databaseName,
@@ -183,16 +213,7 @@ export class FindCursor<T = Document> implements AsyncIterable<T> {
   }
 
   private async find(): Promise<void> {
-    const o = this.options;
-    const command: Document = { find: this.target.collectionName, filter: this.filter };
-    if (o.sort !== undefined) command.sort = o.sort;
-    if (o.projection !== undefined) command.projection = o.projection;
-    if (o.skip !== undefined && o.skip > 0) command.skip = o.skip;
-    if (o.limit !== undefined && o.limit > 0) command.limit = o.limit;
-    if (o.batchSize !== undefined && o.batchSize > 0) command.batchSize = o.batchSize;
-    if (o.singleBatch === true) command.singleBatch = true;
-    const rc = readConcernDocument(this.target.readConcern);
-    if (rc !== undefined) command.readConcern = rc;
+    const command = this.firstCommand();
     const { reply, address } = await this.runner.run({
       kind: 'read',
       databaseName: this.target.databaseName,
@@ -201,6 +222,22 @@ export class FindCursor<T = Document> implements AsyncIterable<T> {
     });
     this.serverAddress = address;
     this.take(reply, 'firstBatch');
+  }
+
+  /** The command that opens the cursor: `find` here; aggregate and list cursors build their own. */
+  protected firstCommand(): Document {
+    const o = this.options;
+    const command: Document = { find: this.target.collectionName, filter: this.filter };
+    if (o.sort !== undefined) command.sort = o.sort;
+    if (o.projection !== undefined) command.projection = o.projection;
+    if (o.skip !== undefined && o.skip > 0) command.skip = o.skip;
+    if (o.limit !== undefined && o.limit > 0) command.limit = o.limit;
+    if (o.batchSize !== undefined && o.batchSize > 0) command.batchSize = o.batchSize;
+    if (o.singleBatch === true) command.singleBatch = true;
+    for (const key of passThroughFindKeys) if (o[key] !== undefined) command[key] = o[key];
+    const rc = readConcernDocument(this.target.readConcern);
+    if (rc !== undefined) command.readConcern = rc;
+    return command;
   }
 
   private take(reply: Document, field: 'firstBatch' | 'nextBatch'): number {
@@ -213,6 +250,7 @@ export class FindCursor<T = Document> implements AsyncIterable<T> {
     if (this.buffer.length + batch.length > maxBufferedDocuments) throw new MongoCursorExhaustedError(`a cursor batch would buffer more than ${maxBufferedDocuments} documents`);
     this.cursorId = cursor.id ?? 0;
     for (const doc of batch) this.buffer.push(doc as Document);
+    this.returned += batch.length;
     return batch.length;
   }
 }

@@ -8,6 +8,9 @@ import { describe } from './concerns.js';
 import { Collection, type CollectionContext } from './collection.js';
 import { inherit, pickInheritable, type InheritableOptions, type InheritedOptions } from './inheritance.js';
 import type { Document } from './runtime/ports.js';
+import { aggregateCommand, CommandCursor, listCollectionsCommand, type AggregateOptions } from './operations/read-commands.js';
+import type { CursorTarget } from './cursor.js';
+import { ChangeStream, type ChangeStreamOptions } from './change-stream.js';
 
 /** Characters MongoDB forbids in database names (and an empty name). */
 const badDbNameCharacters = /[/\\. "$\0]/;
@@ -41,6 +44,36 @@ export class Db {
   /** The same database with some settings replaced (PyMongo `with_options`). */
   withOptions(options: InheritableOptions): Db {
     return new Db(this.context, this.databaseName, this.settings, options);
+  }
+
+  /** enumerate-collections.md "listCollections": a cursor over the collection descriptions. */
+  listCollections(filter: Document = {}, options?: InheritableOptions & { nameOnly?: boolean; authorizedCollections?: boolean; batchSize?: number; comment?: unknown }): CommandCursor<Document> {
+    const target = this.cursorTarget(options, 'listCollections options', '$cmd.listCollections');
+    const { command, batchSize } = listCollectionsCommand(filter, options);
+    return new CommandCursor(this.context, target, command, batchSize);
+  }
+
+  /** The collection names (enumerate-collections.md "listCollectionNames": nameOnly). */
+  async listCollectionNames(filter: Document = {}, options?: InheritableOptions & { batchSize?: number; comment?: unknown }): Promise<string[]> {
+    return (await this.listCollections(filter, { ...options, nameOnly: true }).toArray()).map((c) => String(c.name));
+  }
+
+  /** A database-level aggregate (`aggregate: 1`). */
+  aggregate<T extends Document = Document>(pipeline: readonly Document[], options?: AggregateOptions & InheritableOptions): CommandCursor<T> {
+    const target = this.cursorTarget(options, 'aggregate options', '$cmd.aggregate');
+    const { command, batchSize } = aggregateCommand(1, pipeline, target, options);
+    return new CommandCursor<T>(this.context, target, command, batchSize);
+  }
+
+  /** change-streams.md: a change stream on every collection of this database (`aggregate: 1` with $changeStream). */
+  watch<T extends Document = Document>(pipeline: readonly Document[] = [], options?: ChangeStreamOptions & InheritableOptions): ChangeStream<T> {
+    const settings = inherit(this.settings, pickInheritable(options), 'watch options');
+    return new ChangeStream<T>(this.context, { databaseName: this.databaseName, aggregate: 1, allChangesForCluster: false, readPreference: settings.readPreference, readConcern: settings.readConcern }, pipeline, options);
+  }
+
+  private cursorTarget(options: object | undefined, where: string, collectionName: string): CursorTarget {
+    const settings = inherit(this.settings, pickInheritable(options), where);
+    return { databaseName: this.databaseName, collectionName, readPreference: settings.readPreference, readConcern: settings.readConcern };
   }
 
   /**

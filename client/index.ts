@@ -40,3 +40,20 @@ export { MongoWriteConcernError } from '../core/executor/index.js';
 export { ClientRuntime, type ClientRuntimeOptions } from './runtime/index.js';
 export type { ClientRuntimeApi, RunOperation, RunResult, RuntimeEvent } from './runtime/index.js';
 export type { ClockPort, ConnectionHandlers, Document, RuntimePorts, TimerHandle, TransportConnection, TransportPort } from './runtime/index.js';
+export { GridFSBucket, MongoGridFSError, defaultBucketName, maxDownloadBytes, type GridFSBucketOptions, type DownloadByNameOptions } from './gridfs.js';
+export { CommandCursor, type AggregateOptions } from './operations/read-commands.js';
+export { type AnyBulkWriteOperation, type BulkWriteResult, maxBulkWriteModels } from './operations/bulk-write.js';
+export { MongoBSONError, checkCommandDocument, commandOverheadBytes, type BsonCheckOptions } from './bson-check.js';
+// logging.md: the client's log messages (MongoClient options mongodbLogComponentSeverities, mongodbLogPath, mongodbLogMaxDocumentLength).
+export { logOptionsFromEnvironment, type LogComponentSeverities, type LoggerOptions, type LogMessage, type LogSink } from './logging/logger.js';
+export { logComponents, severityLevels, type LogComponent, type SeverityLevel, type SeveritySetting } from './logging/severity.js';
+export { defaultMaxDocumentLength } from './logging/extended-json.js';
+export { ChangeStream, MongoChangeStreamError, resumableChangeStreamErrorLabel, type ChangeStreamOptions } from './change-stream.js';
+export {
+  MongoClientBulkWriteError,
+  maxClientBulkWriteModels,
+  type ClientBulkWriteModel,
+  type ClientBulkWriteOptions,
+  type ClientBulkWriteResult,
+  type ClientBulkWriteError,
+} from './operations/client-bulk-write.js';

@@ -23,15 +23,22 @@ import {
   secondariesOf,
 } from './attributes.js';
 import type { ReadConcern, WriteConcern } from './concerns.js';
+import { checkCommandDocument } from './bson-check.js';
 import { Db } from './db.js';
+import { ChangeStream, type ChangeStreamOptions } from './change-stream.js';
+import { clientBulkWrite, type ClientBulkWriteModel, type ClientBulkWriteOptions, type ClientBulkWriteResult } from './operations/client-bulk-write.js';
+import { inherit, pickInheritable } from './inheritance.js';
 import { MongoTopologyClosedError } from './errors.js';
 import { runOperation, type OperationSuccess } from './execute.js';
 import type { InheritableOptions, InheritedOptions } from './inheritance.js';
 import { ObjectIdFactory } from './object-id.js';
-import { resolveClientOptions, type MongoClientOptions, type ResolvedClientOptions, type RuntimeFactory } from './options.js';
+import { formatConnectionString } from '../core/uri/index.js';
+import { inspectSymbol, resolveClientOptions, type MongoClientOptions, type ResolvedClientOptions, type RuntimeFactory } from './options.js';
 import { defaultRuntimeFactory } from './runtime-factory.js';
 import type { ClientRuntimeApi, RunOperation, RuntimeEvent } from './runtime/api.js';
 import type { Document } from './runtime/ports.js';
+import { listDatabasesCommand } from './operations/read-commands.js';
+import { MongoLogger, resolveLoggerSettings } from './logging/logger.js';
 
 /** The database `db()` returns without a name and without one in the URI (Node driver default). */
 export const defaultDatabaseName = 'test';
@@ -50,6 +57,8 @@ export class MongoClient extends EventEmitter {
    * bounded by what one constructor emits.
    */
   private heldEvents: RuntimeEvent[] = [];
+  /** logging.md: the log messages the options ask for, built from the same events; null when nothing is logged. */
+  private readonly logger: MongoLogger | null;
   private constructing = true;
 
   constructor(uriOrHosts: string | readonly string[], options: MongoClientOptions = {}) {
@@ -61,6 +70,8 @@ export class MongoClient extends EventEmitter {
     }
     const factory: RuntimeFactory = options.runtimeFactory ?? defaultRuntimeFactory;
     if (typeof factory !== 'function') throw new MongoInvalidArgumentError('MongoClient options.runtimeFactory must be a function');
+    const logger = new MongoLogger(resolveLoggerSettings(options), () => ports.clock.now());
+    this.logger = logger.enabled ? logger : null;
     this.runtime = factory(this.options.connectionString, ports);
     this.settings = Object.freeze({
       readPreference: this.options.readPreference,
@@ -97,6 +108,20 @@ export class MongoClient extends EventEmitter {
     return this.closing !== null;
   }
 
+  /**
+   * What util.inspect and JSON.stringify show: the connection string redacted (issue 9: the
+   * default inspect walked into the options and the runtime and printed the password).
+   */
+  toJSON(): { readonly uri: string; readonly closed: boolean } {
+    return { uri: formatConnectionString(this.options.connectionString), closed: this.closed };
+  }
+
+  [inspectSymbol](_depth: number, options: unknown, inspect: unknown): string {
+    const summary = this.toJSON();
+    const body = typeof inspect === 'function' ? String(inspect(summary, options)) : JSON.stringify(summary);
+    return `MongoClient ${body}`;
+  }
+
   db(name?: string, options?: InheritableOptions): Db {
     const dbName = name ?? this.options.connectionString.database ?? defaultDatabaseName;
     return new Db(this.context, dbName, this.settings, options);
@@ -110,6 +135,33 @@ export class MongoClient extends EventEmitter {
   }
   get readConcern(): ReadConcern | undefined {
     return this.settings.readConcern;
+  }
+
+  /**
+   * enumerate-databases.md "listDatabases" (the Node driver's `db().admin().listDatabases()`):
+   * the reply `{databases, totalSize, ...}`; a retryable read on the primary.
+   */
+  async listDatabases(options: { filter?: Document; nameOnly?: boolean; authorizedDatabases?: boolean; comment?: unknown } = {}): Promise<Document> {
+    const { reply } = await this.context.run({ kind: 'read', databaseName: 'admin', command: listDatabasesCommand(options), readPreference: this.settings.readPreference });
+    return reply;
+  }
+
+  /** The database names (enumerate-databases.md "listDatabaseNames": nameOnly). */
+  async listDatabaseNames(options: { filter?: Document; authorizedDatabases?: boolean; comment?: unknown } = {}): Promise<string[]> {
+    const reply = await this.listDatabases({ ...options, nameOnly: true });
+    return Array.isArray(reply.databases) ? reply.databases.map((d: Document) => String(d.name)) : [];
+  }
+
+  /** change-streams.md: a change stream on the whole deployment (`aggregate: 1` on admin, `allChangesForCluster: true`). */
+  watch<T extends Document = Document>(pipeline: readonly Document[] = [], options?: ChangeStreamOptions & InheritableOptions): ChangeStream<T> {
+    const settings = inherit(this.settings, pickInheritable(options), 'watch options');
+    return new ChangeStream<T>(this.context, { databaseName: 'admin', aggregate: 1, allChangesForCluster: true, readPreference: settings.readPreference, readConcern: settings.readConcern }, pipeline, options);
+  }
+
+  /** crud/bulk-write.md "MongoClient.bulkWrite": write models on any namespaces, in `bulkWrite` commands on admin (MongoDB 8.0+). */
+  async bulkWrite(models: readonly ClientBulkWriteModel[], options: ClientBulkWriteOptions & InheritableOptions = {}): Promise<ClientBulkWriteResult> {
+    const wc = inherit(this.settings, pickInheritable(options), 'bulkWrite options').writeConcern;
+    return clientBulkWrite({ run: (op) => this.context.run(op), newObjectId: () => this.context.newObjectId(), maxWriteBatchSize: this.maxWriteBatchSize }, models, options, wc);
   }
 
   /** The current SDAM topology description. */
@@ -169,9 +221,16 @@ export class MongoClient extends EventEmitter {
   private readonly context = {
     run: (operation: RunOperation): Promise<OperationSuccess> => {
       if (this.closing !== null) return Promise.reject(new MongoTopologyClosedError('the client is closed'));
+      // What BSON cannot carry or the server would refuse fails here, naming the field, before anything is sent.
+      try {
+        checkCommandDocument(operation.command, { maxBsonObjectSize: this.maxBsonObjectSize });
+      } catch (error) {
+        return Promise.reject(error);
+      }
       return runOperation(this.runtime, operation);
     },
     newObjectId: (): unknown => this.ids.next(),
+    maxWireVersionOf: (address: string): number | undefined => this.runtime.description().servers.get(address)?.maxWireVersion,
   };
 
   private forward(event: RuntimeEvent): void {
@@ -192,6 +251,7 @@ export class MongoClient extends EventEmitter {
 
   private publish(event: RuntimeEvent): void {
     const safe = redactEvent(event);
+    this.logger?.event(safe);
     // An 'error' event without listeners would throw from EventEmitter; runtime events are informational.
     if (safe.name === 'error' && this.listenerCount('error') === 0) return;
     this.emit(safe.name, safe);

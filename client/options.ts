@@ -4,7 +4,7 @@
  * the connection string"), validated once with errors naming the bad part.
  */
 import { MongoInvalidArgumentError, MongoParseError } from '../core/errors.js';
-import { parseConnectionString } from '../core/uri/index.js';
+import { parseConnectionString, redactConnectionString } from '../core/uri/index.js';
 import { lookupOption } from '../core/uri/option-table.js';
 import type { ConnectionOptions, ConnectionString } from '../core/uri/types.js';
 import {
@@ -18,6 +18,7 @@ import { defaultRetryReads, defaultRetryWrites } from '../core/executor/index.js
 import type { ClientRuntimeApi } from './runtime/api.js';
 import type { RuntimePorts } from './runtime/ports.js';
 import { describe, readConcern, writeConcern, type ReadConcern, type WriteConcern } from './concerns.js';
+import { loggerOptionKeys, type LoggerOptions } from './logging/logger.js';
 
 // The defaults are defined once, in core/, next to the spec rules they belong to.
 import { defaultServerSelectionTimeoutMS } from '../core/selection/constants.js';
@@ -29,7 +30,7 @@ export const maxSeedHosts = 1000;
 /** Builds the runtime the client drives; the default builds the real ClientRuntime over `ports`. */
 export type RuntimeFactory = (connectionString: ConnectionString, ports: RuntimePorts) => ClientRuntimeApi;
 
-export interface MongoClientOptions {
+export interface MongoClientOptions extends LoggerOptions {
   /** Clock, transport and random source: `simPorts(world)` in the simulator. */
   readonly ports?: RuntimePorts;
   /** Replaces the runtime (tests, fuzzers). */
@@ -80,7 +81,7 @@ export interface ResolvedClientOptions {
 
 /** Option-object keys that are not URI options, or are spelled differently than in the URI. */
 const renamed: Readonly<Record<string, string>> = { wtimeoutMS: 'wTimeoutMS', wtimeout: 'wTimeoutMS', appName: 'appname' };
-const structuredKeys = new Set(['ports', 'runtimeFactory', 'readPreference', 'readPreferenceTags', 'writeConcern', 'readConcern']);
+const structuredKeys = new Set(['ports', 'runtimeFactory', 'readPreference', 'readPreferenceTags', 'writeConcern', 'readConcern', ...loggerOptionKeys]);
 
 /** A seed list (`['a:27017', 'b:27017']`) as a connection string. */
 export function connectionStringFromHosts(hosts: readonly unknown[]): string {
@@ -155,7 +156,7 @@ export function resolveClientOptions(uriOrHosts: string | readonly string[], opt
   }
 
   const connectionOptions = merged as ConnectionOptions;
-  return Object.freeze({
+  return withRedactedViews({
     connectionString: { ...parsed, options: connectionOptions },
     readPreference: rp,
     writeConcern: wc,
@@ -166,6 +167,29 @@ export function resolveClientOptions(uriOrHosts: string | readonly string[], opt
     localThresholdMS: connectionOptions.localThresholdMS ?? defaultLocalThresholdMS,
     heartbeatFrequencyMS: connectionOptions.heartbeatFrequencyMS ?? defaultHeartbeatFrequencyMS,
   });
+}
+
+/**
+ * Node's util.inspect hook, by its registered symbol (client/ must not need node:util for it).
+ * Both views show the options with the password and secret option values redacted.
+ */
+export const inspectSymbol: unique symbol = Symbol.for('nodejs.util.inspect.custom') as never;
+
+/** The options as JSON and util.inspect show them: the connection string redacted. */
+export function redactedClientOptions(options: ResolvedClientOptions): Record<string, unknown> {
+  return { ...options, connectionString: redactConnectionString(options.connectionString) };
+}
+
+/**
+ * Freezes `options` with non-enumerable `toJSON` and inspect hooks that redact credentials
+ * (issue 9: JSON.stringify(client.options) printed the password). The values themselves are
+ * untouched: the runtime needs the real credentials.
+ */
+function withRedactedViews(options: ResolvedClientOptions): ResolvedClientOptions {
+  const view = (): Record<string, unknown> => redactedClientOptions(options);
+  Object.defineProperty(options, 'toJSON', { value: view, enumerable: false });
+  Object.defineProperty(options, inspectSymbol, { value: view, enumerable: false });
+  return Object.freeze(options);
 }
 
 /** The option value as URI text, so the URI option table validates both forms the same way. */

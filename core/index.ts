@@ -10,3 +10,5 @@ export * from './uri/index.js';
 export * from './pool/index.js';
 export * from './selection/index.js';
 export * from './executor/index.js';
+export * from './wire/index.js';
+export * from './machine.js';

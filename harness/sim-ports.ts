@@ -7,7 +7,7 @@
 import type { ClockPort, ConnectionHandlers, RuntimePorts, TimerHandle, TransportConnection, TransportPort } from '../client/runtime/ports.js';
 import type { TimerHandle as SchedulerTimer } from '../sim/kernel/scheduler.js';
 import type { SimSocket } from '../sim/network/network.js';
-import { isReply, request } from '../sim/protocol.js';
+import { bsonCopy, isReply, request } from '../sim/protocol.js';
 import type { Document } from '../sim/protocol.js';
 import type { World } from '../sim/world.js';
 import type { SimRandom } from '../sim/kernel/random.js';
@@ -159,7 +159,8 @@ class SimConnection implements TransportConnection {
     socket.onMessage((message) => {
       if (this.done || !isReply(message)) return;
       if (this.awaited.delete(message.responseTo)) this.work.requests--;
-      handlers.onReply(message.responseTo, message.body as Document);
+      // A reply is read back from BSON: the client never holds an object the server keeps.
+      handlers.onReply(message.responseTo, bsonCopy(message.body).doc);
     });
     socket.onClose((reason) => this.gone(reason));
   }
@@ -172,9 +173,14 @@ class SimConnection implements TransportConnection {
     return this.done;
   }
 
+  /**
+   * The request travels as BSON would: the server gets its own copy (later changes to `body`
+   * change nothing it stored) and the copy's size, for its maxBsonObjectSize and message limits.
+   */
   send(requestId: number, db: string, body: Document): void {
     if (this.done) return;
-    this.socket.send(request(requestId, db, body));
+    const copy = bsonCopy(body);
+    this.socket.send(request(requestId, db, copy.doc, copy.sizeBytes));
     if (awaitedRequest(body) && !this.awaited.has(requestId)) {
       this.awaited.add(requestId);
       this.work.requests++;

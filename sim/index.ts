@@ -39,5 +39,5 @@ export * from './mongod/index.js';
 export * from './mongos/index.js';
 export * from './lb/index.js';
 export { directWorkload, WriteLedger, isAcknowledged } from './scenario/workload.js';
-export type { ScenarioWorkload, WorkloadFactory, WorkloadContext, WorkloadWrite, WriteOutcome } from './scenario/workload.js';
+export type { ScenarioWorkload, WorkloadFactory, WorkloadContext, WriteRecord, WriteOutcome, ObservedWrite } from './scenario/workload.js';
 export { formatScenario } from './scenario/scenario-yaml.js';

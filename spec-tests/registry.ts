@@ -23,6 +23,14 @@ export const SUITE_ORDER: readonly string[] = [
   'server-selection/in_window',
   'max-staleness',
   'cmap',
+  'unified/retryable-reads',
+  'unified/retryable-writes',
+  'unified/sdam',
+  'unified/server-selection-logging',
+  'unified/cmap-logging',
+  'unified/load-balancers',
+  'unified/command-monitoring',
+  'unified/command-logging',
 ];
 
 const suitesDir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'suites');

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // `npm test`: type-check and build the whole tree, run every unit/property test (uvu) and the
-// full conformance report, check core/ line coverage, and end with one plain line
+// full conformance report, check core/ line coverage, render the tutorial's HTML timeline in
+// headless Chromium (test/browser/timeline.mjs), and end with one plain line
 // `N passed, N failed, N skipped` totalling both. Plain JS because it must run before tsc.
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -99,6 +100,20 @@ if (cov.status !== 0) {
   failed++;
 }
 fs.rmSync(coverageDir, { recursive: true, force: true });
+
+// 5. The tutorial's HTML timeline in headless Chromium (installed from Debian when missing);
+// the screenshot stays in artifacts/ for CI to keep.
+const browser = run('HTML timeline in headless Chromium', process.execPath, ['test/browser/timeline.mjs'], { capture: true });
+const browserCounts = /timeline in Chromium: (\d+) of (\d+) checks held/.exec(browser.stdout ?? '');
+if (/timeline in Chromium: skipped/.test(browser.stdout ?? '')) {
+  skipped++;
+} else if (browserCounts === null) {
+  problems.push(`the browser check ended before printing its totals (exit status ${browser.status})`);
+  failed++;
+} else {
+  passed += Number(browserCounts[1]);
+  failed += Number(browserCounts[2]) - Number(browserCounts[1]);
+}
 
 process.stdout.write('\n');
 for (const p of problems) process.stdout.write(`problem: ${p}\n`);

@@ -3,7 +3,7 @@
  * that owns them. Every port callback goes through `input`, which queues the work and drains
  * the queue: machines are stepped one at a time, in order, never re-entrantly.
  */
-import type { TopologyResult, TopologyState } from '../../core/sdam/index.js';
+import type { TopologyInput, TopologyState } from '../../core/sdam/index.js';
 import type { RuntimePorts } from './ports.js';
 
 export interface RuntimeContext {
@@ -16,6 +16,6 @@ export interface RuntimeContext {
   /** A fresh wire requestId (unique for the runtime's lifetime); `count` reserves consecutive ids. */
   nextRequestId(count?: number): number;
   /** Applies one SDAM update (at once, in queue order) and carries out its actions. */
-  updateTopology(update: (state: TopologyState, nowMs: number) => TopologyResult): void;
+  updateTopology(input: TopologyInput): void;
   topology(): TopologyState;
 }

@@ -5,7 +5,6 @@
  */
 import { MongoNetworkError } from '../../core/errors.js';
 import { PoolClosedError } from '../../core/pool/index.js';
-import { applyApplicationError } from '../../core/sdam/index.js';
 import type { TopologyDescription } from '../../core/sdam/types.js';
 import { createExecutor, stepExecutor, type ExecutorAction, type ExecutorInput, type ExecutorOptions, type ExecutorState, type ExecutorStep, type OperationInput } from '../../core/executor/index.js';
 import type { RunResult } from './api.js';
@@ -35,7 +34,7 @@ export interface OperationSpec {
 }
 
 export class OperationRun {
-  private state: ExecutorState = createExecutor();
+  private state: ExecutorState;
   private readonly wake: TimerSlot;
   /** The pool the outstanding checkOut or the held connection belongs to. */
   private heldPool: ServerPool | null = null;
@@ -52,6 +51,7 @@ export class OperationRun {
     readonly id: number,
   ) {
     this.wake = new TimerSlot(ctx.ports.clock, `operation.${id}`);
+    this.state = createExecutor(spec.options, ctx.now()).state;
   }
 
   get session(): ServerSession | null {
@@ -66,7 +66,6 @@ export class OperationRun {
     this.step({
       type: 'start',
       operation: this.spec.operation,
-      options: this.spec.options,
       topology: this.ctx.topology().description,
       random: this.ctx.ports.random,
       operationCounts: this.host.operationCounts(),
@@ -113,7 +112,8 @@ export class OperationRun {
         return;
       }
       case 'applicationError': {
-        const input = {
+        return this.ctx.updateTopology({
+          type: 'applicationError',
           address: action.address,
           kind: action.kind,
           handshakeCompleted: action.handshakeCompleted,
@@ -122,8 +122,7 @@ export class OperationRun {
           errorLabels: action.errorLabels,
           serviceId: action.serviceId,
           message: action.error.message,
-        };
-        return this.ctx.updateTopology((t, now) => applyApplicationError(t, input, now));
+        });
       }
       case 'complete':
         return this.finish({ ok: true, reply: action.reply, address: this.lastAddress ?? '', attempts: action.attempts }, action.txnNumberUsed);

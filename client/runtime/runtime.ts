@@ -10,7 +10,7 @@
  * port callbacks: the same simulated world gives the same event sequence.
  */
 import { MongoError, MongoInvalidArgumentError, MongoNetworkError } from '../../core/errors.js';
-import { closeTopology, createTopology, type TopologyResult, type TopologyState } from '../../core/sdam/index.js';
+import { createTopology, stepTopology, type TopologyInput, type TopologyResult, type TopologyState } from '../../core/sdam/index.js';
 import type { TopologyAction } from '../../core/sdam/index.js';
 import type { TopologyDescription } from '../../core/sdam/types.js';
 import { parseConnectionString } from '../../core/uri/index.js';
@@ -113,6 +113,7 @@ export class ClientRuntime implements ClientRuntimeApi, RuntimeContext, Operatio
       ...(typeof opts.retryReads === 'boolean' ? { retryReads: opts.retryReads } : {}),
       ...(typeof opts.retryWrites === 'boolean' ? { retryWrites: opts.retryWrites } : {}),
       ...(typeof opts.serverSelectionTimeoutMS === 'number' ? { serverSelectionTimeoutMS: opts.serverSelectionTimeoutMS } : {}),
+      ...(typeof opts.localThresholdMS === 'number' ? { localThresholdMS: opts.localThresholdMS } : {}),
     };
     this.defaultReadPreference = readPreferenceFromConnectionOptions(opts);
     const appName = typeof opts.appname === 'string' ? opts.appname : null;
@@ -120,7 +121,7 @@ export class ClientRuntime implements ClientRuntimeApi, RuntimeContext, Operatio
     this.sessions = new ServerSessionPool(this.ports.random);
     this.closeTimer = new TimerSlot(this.ports.clock, 'close.endSessions');
     // SDAM "Client construction": the description exists at once; monitoring starts on connect().
-    this.pendingTopologyStart = createTopology(this.connectionString, { topologyId: options.topologyId ?? 0 }, this.ports.clock.now());
+    this.pendingTopologyStart = createTopology({ connectionString: this.connectionString, topologyId: options.topologyId ?? 0 }, this.ports.clock.now());
     this.topologyState = this.pendingTopologyStart.state;
   }
 
@@ -244,9 +245,9 @@ export class ClientRuntime implements ClientRuntimeApi, RuntimeContext, Operatio
     return this.topologyState;
   }
 
-  updateTopology(update: (state: TopologyState, nowMs: number) => TopologyResult): void {
+  updateTopology(input: TopologyInput): void {
     if (this.lifecycle === 'closed' || this.topologyState.closed) return;
-    this.applyTopologyResult(update(this.topologyState, this.now()), this.topologyState.description);
+    this.applyTopologyResult(stepTopology(this.topologyState, input, this.now()), this.topologyState.description);
   }
 
   // ---- OperationHost -----------------------------------------------------------------------------
@@ -444,7 +445,7 @@ export class ClientRuntime implements ClientRuntimeApi, RuntimeContext, Operatio
     };
     const spec: OperationSpec = {
       operation: input,
-      options: { retryReads: false, retryWrites: false, serverSelectionTimeoutMS: endSessionsServerSelectionTimeoutMS },
+      options: { ...this.executorOptions, retryReads: false, retryWrites: false, serverSelectionTimeoutMS: endSessionsServerSelectionTimeoutMS },
       session: null,
     };
     const run = new OperationRun(this, this, spec, this.operationIdCounter++);
@@ -474,7 +475,7 @@ export class ClientRuntime implements ClientRuntimeApi, RuntimeContext, Operatio
     this.retiredPools.clear();
     this.counts.clear();
     if (!this.topologyState.closed) {
-      const result = closeTopology(this.topologyState, this.now());
+      const result = stepTopology(this.topologyState, { type: 'close' }, this.now());
       this.topologyState = result.state;
       for (const event of result.events) this.emit(event);
       // Its stopMonitoring actions are already done: every monitor and pool is closed.

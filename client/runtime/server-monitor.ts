@@ -3,7 +3,6 @@
  * connection (a handshake first, then regular or awaitable hellos), the RTT monitor's pings on
  * a second connection while streaming, and its single timer. Outcomes go to SDAM.
  */
-import { applyCheckFailure, applyHello } from '../../core/sdam/index.js';
 import { createMonitor, stepMonitor, type MonitorAction, type MonitorInput, type MonitorOptionsInput, type MonitorState, type MonitorStep } from '../../core/monitor/index.js';
 import type { RuntimeContext } from './context.js';
 import { helloCommand } from './handshake.js';
@@ -26,6 +25,10 @@ export class ServerMonitor {
   private rttConnection: WireConnection | null = null;
   private rttHelloOk = false;
   private closed = false;
+  /** The driver's id of the current monitoring connection (heartbeat log messages' driverConnectionId); 0 before the first. */
+  private connectionSerial = 0;
+  /** The server's id of the monitoring connection, from its handshake reply (`connectionId`), when known. */
+  private serverConnectionId: number | undefined = undefined;
 
   constructor(
     private readonly ctx: RuntimeContext,
@@ -66,8 +69,21 @@ export class ServerMonitor {
 
   private carryOut(step: MonitorStep): void {
     this.state = step.state;
-    for (const event of step.events) this.ctx.emit(event);
+    if (step.events.length > 0) {
+      const ids = this.heartbeatConnectionIds(step.actions);
+      for (const event of step.events) this.ctx.emit(event.name.startsWith('serverHeartbeat') ? { ...event, ...ids } : event);
+    }
     for (const action of step.actions) this.perform(action);
+  }
+
+  /**
+   * SDAM logging "Common Fields": heartbeat messages name the monitoring connection. A check
+   * that opens a new connection in this step uses the next id, with no server id known yet.
+   */
+  private heartbeatConnectionIds(actions: readonly MonitorAction[]): { driverConnectionId: number; serverConnectionId?: number } {
+    const opens = actions.some((a) => a.type === 'check' && (a.newConnection || this.connection === null || !this.connection.isOpen));
+    if (opens) return { driverConnectionId: this.connectionSerial + 1 };
+    return { driverConnectionId: this.connectionSerial, ...(this.serverConnectionId !== undefined ? { serverConnectionId: this.serverConnectionId } : {}) };
   }
 
   private perform(action: MonitorAction): void {
@@ -83,11 +99,11 @@ export class ServerMonitor {
         return this.dropConnection();
       case 'serverSucceeded': {
         const { address, reply, roundTripTime, minRoundTripTime } = action;
-        return this.ctx.updateTopology((t, now) => applyHello(t, { address, reply, roundTripTime, minRoundTripTime }, now));
+        return this.ctx.updateTopology({ type: 'hello', address, reply, roundTripTime, minRoundTripTime });
       }
       case 'serverFailed': {
         const { address, kind, message } = action;
-        return this.ctx.updateTopology((t, now) => applyCheckFailure(t, { address, kind, message }, now));
+        return this.ctx.updateTopology({ type: 'checkFailure', address, kind, message });
       }
       case 'wakeAt':
         return this.wake.arm(action.atMs, () => this.ctx.input(() => this.step({ type: 'timerFired' })));
@@ -110,6 +126,8 @@ export class ServerMonitor {
       this.dropConnection();
       this.connection = new WireConnection(this.ctx, this.address, `monitor.${this.address}`);
       this.helloOk = false;
+      this.connectionSerial++;
+      this.serverConnectionId = undefined;
       body = this.handshake;
     } else if (action.mode === 'stream') {
       // server-monitoring.md "Streaming protocol": awaitable hello with topologyVersion and maxAwaitTimeMS.
@@ -122,7 +140,11 @@ export class ServerMonitor {
     this.checkRequestId = requestId;
     this.connection.request(requestId, adminDb, body, action.socketTimeoutMS, (outcome) => {
       if (this.checkRequestId === requestId) this.checkRequestId = null;
-      if (outcome.ok && handshake) this.helloOk = outcome.reply['helloOk'] === true;
+      if (outcome.ok && handshake) {
+        this.helloOk = outcome.reply['helloOk'] === true;
+        const serverId = outcome.reply['connectionId'];
+        if (typeof serverId === 'number') this.serverConnectionId = serverId;
+      }
       this.step(checkOutcomeInput(checkId, outcome));
     });
   }

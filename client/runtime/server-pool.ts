@@ -50,7 +50,7 @@ export class ServerPool {
     private readonly describe: (connection: AppConnection) => ConnectionInfo,
   ) {
     this.wake = new TimerSlot(ctx.ports.clock, `pool.${address}`);
-    const created = createPool(address, options, ctx.now());
+    const created = createPool({ ...options, address }, ctx.now());
     this.state = created.state;
     this.carryOut(created);
   }

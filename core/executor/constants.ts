@@ -69,6 +69,3 @@ export const retryableWritesUnsupportedMessage =
 /** Client options default to true (retryable-reads.md "retryReads", retryable-writes.md "retryWrites"). */
 export const defaultRetryReads = true;
 export const defaultRetryWrites = true;
-
-/** Safety bound on a reason string carried by an `inputIgnored` event. */
-export const maxReasonChars = 300;

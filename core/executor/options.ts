@@ -13,7 +13,7 @@ import { isSensitiveCommand } from './redaction.js';
 import type { ExecutorOptions, OperationInput, ResolvedOperation } from './types.js';
 
 const operationKinds: ReadonlySet<string> = new Set(['read', 'write', 'command']);
-const optionKeys: ReadonlySet<string> = new Set(['retryReads', 'retryWrites', 'serverSelectionTimeoutMS']);
+const optionKeys: ReadonlySet<string> = new Set(['retryReads', 'retryWrites', 'serverSelectionTimeoutMS', 'localThresholdMS']);
 
 export function resolveOperation(operation: OperationInput, options: ExecutorOptions | undefined): ResolvedOperation | MongoInvalidArgumentError {
   if (!isDocument(operation)) return bad(`operation must be an object, got ${typeName(operation)}`);
@@ -62,7 +62,7 @@ export function resolveOperation(operation: OperationInput, options: ExecutorOpt
 
   if (options !== undefined && !isDocument(options)) return bad(`options must be an object, got ${typeName(options)}`);
   for (const key of Object.keys(options ?? {})) {
-    if (!optionKeys.has(key)) return bad(`options has unknown field "${key}" (expected retryReads, retryWrites, serverSelectionTimeoutMS)`);
+    if (!optionKeys.has(key)) return bad(`options has unknown field "${key}" (expected retryReads, retryWrites, serverSelectionTimeoutMS, localThresholdMS)`);
   }
   const retryReads = options?.retryReads ?? defaultRetryReads;
   const retryWrites = options?.retryWrites ?? defaultRetryWrites;
@@ -71,6 +71,10 @@ export function resolveOperation(operation: OperationInput, options: ExecutorOpt
   const timeout = options?.serverSelectionTimeoutMS;
   if (timeout !== undefined && (typeof timeout !== 'number' || !Number.isFinite(timeout) || timeout < 0)) {
     return bad(`options serverSelectionTimeoutMS must be a finite number >= 0, got ${describe(timeout)}`);
+  }
+  const localThresholdMS = options?.localThresholdMS;
+  if (localThresholdMS !== undefined && (typeof localThresholdMS !== 'number' || !Number.isFinite(localThresholdMS) || localThresholdMS < 0)) {
+    return bad(`options localThresholdMS must be a finite number >= 0, got ${describe(localThresholdMS)}`);
   }
 
   const inTransaction = session?.inTransaction ?? false;
@@ -90,6 +94,7 @@ export function resolveOperation(operation: OperationInput, options: ExecutorOpt
     retryReads,
     retryWrites,
     serverSelectionTimeoutMS: timeout,
+    localThresholdMS,
     // retryable-reads.md "2a": not when disabled, nor in a transaction; runCommand and getMore
     // never. A pinned operation has no other server to retry on (server-selection.md "Cursors").
     retryableRead: kind === 'read' && retryReads && !inTransaction && pinnedAddress === null && isRetryableReadCommand(command),

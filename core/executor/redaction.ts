@@ -6,25 +6,29 @@ import { MongoServerError } from '../errors.js';
 import { commandNameOf } from './commands.js';
 import type { Document } from './errors.js';
 
-/** CLAM "Security": the list of sensitive commands (exact names, as the server spells them). */
+/**
+ * CLAM "Security": the list of sensitive commands, lower-cased. Names are compared
+ * case-insensitively: the spec already asks for that of legacy hello ("two different letter
+ * casings"), and a redaction check that a different casing slips past would leak credentials.
+ */
 const sensitiveCommands: ReadonlySet<string> = new Set([
   'authenticate',
-  'saslStart',
-  'saslContinue',
+  'saslstart',
+  'saslcontinue',
   'getnonce',
-  'createUser',
-  'updateUser',
+  'createuser',
+  'updateuser',
   'copydbgetnonce',
   'copydbsaslstart',
   'copydb',
 ]);
 
-/** `hello`, or legacy hello in either casing (handshake spec), carrying speculativeAuthenticate. */
+/** A sensitive command, or `hello` / legacy hello (any casing) carrying speculativeAuthenticate. */
 export function isSensitiveCommand(command: Document): boolean {
-  const name = commandNameOf(command);
+  const name = commandNameOf(command)?.toLowerCase() ?? null;
   if (name === null) return false;
   if (sensitiveCommands.has(name)) return true;
-  const isHello = name === 'hello' || name.toLowerCase() === 'ismaster';
+  const isHello = name === 'hello' || name === 'ismaster';
   return isHello && 'speculativeAuthenticate' in command;
 }
 

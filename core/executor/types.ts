@@ -5,6 +5,7 @@
  * `duration`, `address`, `connectionId`, `serviceId`).
  */
 import type { MongoError } from '../errors.js';
+import type { MachineEvent, Step } from '../machine.js';
 import type { RandomSource } from '../random.js';
 import type { ServerDescription, ServerType, TopologyDescription } from '../sdam/types.js';
 import type { OperationCounts } from '../selection/in-window-choice.js';
@@ -61,6 +62,8 @@ export interface ExecutorOptions {
   readonly retryWrites?: boolean;
   /** Per selection (the retry selects afresh); default 30000. */
   readonly serverSelectionTimeoutMS?: number;
+  /** The latency window of every selection (server-selection.md "localThresholdMS"); default 15. */
+  readonly localThresholdMS?: number;
 }
 
 /** The connection the pool handed out, as the runtime knows it after the handshake. */
@@ -78,10 +81,10 @@ export interface ConnectionInfo {
 }
 
 export type ExecutorInput =
+  /** Begin the operation (the client options came with createExecutor). */
   | {
       readonly type: 'start';
       readonly operation: OperationInput;
-      readonly options?: ExecutorOptions;
       readonly topology: TopologyDescription;
       readonly random: RandomSource;
       readonly operationCounts?: OperationCounts;
@@ -106,7 +109,7 @@ export type ExecutorInput =
 export type ExecutorInputType = ExecutorInput['type'];
 
 /**
- * SDAM "Error handling" input for the runtime to apply (core/sdam applyApplicationError): the
+ * SDAM "Error handling" input for the runtime to apply (core/sdam stepTopology, input `applicationError`): the
  * fields match ApplicationErrorInput; `phase` says whether the handshake had completed.
  */
 export interface ApplicationErrorAction {
@@ -192,16 +195,44 @@ export interface RetryingEvent {
   readonly deprioritized: readonly string[];
 }
 
-/** An input that does not fit the current phase was ignored (never a crash). */
-export interface InputIgnoredEvent {
-  readonly name: 'inputIgnored';
-  readonly input: string;
-  readonly reason: string;
+/**
+ * server-selection.md "Logging": what a selection log message carries. `selector` is the read
+ * preference of a read, or null for a write (the primary); `topology` is the description the
+ * pass saw. The client turns these into "Server selection ..." log messages.
+ */
+interface ServerSelectionEventBase {
+  readonly operation: string;
+  readonly operationId: number | undefined;
+  readonly selector: ReadPreference | null;
+  readonly topology: TopologyDescription;
 }
 
-export type ExecutorEvent = CommandStartedEvent | CommandSucceededEvent | CommandFailedEvent | RetryingEvent | InputIgnoredEvent;
+export interface ServerSelectionStartedEvent extends ServerSelectionEventBase {
+  readonly name: 'serverSelectionStarted';
+}
 
-export type ExecutorPhase = 'idle' | 'selecting' | 'checkingOut' | 'awaitingReply' | 'done';
+/** The first pass that found no suitable server (once per selection: server-selection.md "Logging"). */
+export interface ServerSelectionWaitingEvent extends ServerSelectionEventBase {
+  readonly name: 'serverSelectionWaiting';
+  readonly remainingTimeMS: number;
+}
+
+export interface ServerSelectionSucceededEvent extends ServerSelectionEventBase {
+  readonly name: 'serverSelectionSucceeded';
+  readonly address: string;
+}
+
+export interface ServerSelectionFailedEvent extends ServerSelectionEventBase {
+  readonly name: 'serverSelectionFailed';
+  readonly failure: Error;
+}
+
+export type ServerSelectionEvent = ServerSelectionStartedEvent | ServerSelectionWaitingEvent | ServerSelectionSucceededEvent | ServerSelectionFailedEvent;
+
+/** Besides its own events, the notices of core/machine.ts (`inputIgnored`, `clockWentBackwards`). */
+export type ExecutorEvent = CommandStartedEvent | CommandSucceededEvent | CommandFailedEvent | RetryingEvent | ServerSelectionEvent | MachineEvent;
+
+export type ExecutorPhase = ExecutorState['phase'];
 
 /** The validated operation and client options. */
 export interface ResolvedOperation {
@@ -220,6 +251,7 @@ export interface ResolvedOperation {
   readonly retryReads: boolean;
   readonly retryWrites: boolean;
   readonly serverSelectionTimeoutMS: number | undefined;
+  readonly localThresholdMS: number | undefined;
   /** retryReads on, a retryable read command, not in a transaction. */
   readonly retryableRead: boolean;
   /** retryWrites on, a retryable write command, acknowledged, with a session, not in a transaction (the server is checked at selection). */
@@ -233,22 +265,30 @@ export interface InFlightCommand {
   readonly command: Document;
 }
 
-export interface ExecutorState {
-  readonly phase: ExecutorPhase;
-  readonly operation: ResolvedOperation | null;
-  readonly random: RandomSource | null;
-  readonly topology: TopologyDescription | null;
+/**
+ * The executor's state: one of its phases, each holding only its own fields (so a phase's
+ * fields are reached without null checks). The phase × input table in machine.ts says what
+ * each input does in each phase.
+ */
+export type ExecutorState = IdleState | SelectingState | CheckingOutState | AwaitingReplyState | DoneState;
+
+/** Waiting for `start`. */
+export interface IdleState {
+  readonly phase: 'idle';
+  /** The client options given to createExecutor; validated with the operation at `start`. */
+  readonly options: ExecutorOptions | undefined;
+  /** The latest `now` seen (core/machine.ts rule (a)). */
+  readonly lastNowMs: number;
+}
+
+/** What a started operation carries through selection, check-out and send. */
+export interface OperationProgress {
+  readonly operation: ResolvedOperation;
+  readonly random: RandomSource;
+  readonly topology: TopologyDescription;
   readonly operationCounts: OperationCounts | undefined;
-  /** The attempt in progress (1-based); 0 before start. Never above maxAttempts. */
+  /** The attempt in progress (1-based). Never above maxAttempts. */
   readonly attempt: number;
-  readonly selectionStartMs: number;
-  /** The last wakeAt asked of the runtime, or null. */
-  readonly wakeAtMs: number | null;
-  /** The server selected for the current attempt. */
-  readonly server: ServerDescription | null;
-  /** Held only while awaiting a reply; checked in as soon as the reply or error comes. */
-  readonly connection: ConnectionInfo | null;
-  readonly inFlight: InFlightCommand | null;
   /** The first attempt's server supported retryable writes: lsid + txnNumber are sent and the write may be retried. */
   readonly retryableWrite: boolean;
   readonly failures: readonly AttemptFailure[];
@@ -256,17 +296,49 @@ export interface ExecutorState {
   readonly commandsStarted: number;
   readonly commandsFinished: number;
   readonly lastNowMs: number;
-  readonly outcome: ExecutorOutcome | null;
+}
+
+/** Server selection for the current attempt, waiting for a suitable server or a timer. */
+export interface SelectingState extends OperationProgress {
+  readonly phase: 'selecting';
+  readonly selectionStartMs: number;
+  /** The last wakeAt asked of the runtime, or null. */
+  readonly wakeAtMs: number | null;
+  /** serverSelectionWaiting was emitted for this selection (it is emitted once per selection). */
+  readonly waitReported?: boolean;
+}
+
+/** A checkOut from the selected server's pool is outstanding. */
+export interface CheckingOutState extends OperationProgress {
+  readonly phase: 'checkingOut';
+  /** The server selected for the current attempt. */
+  readonly server: ServerDescription;
+}
+
+/** The command was sent on `connection`; its reply or error is awaited. */
+export interface AwaitingReplyState extends OperationProgress {
+  readonly phase: 'awaitingReply';
+  readonly server: ServerDescription;
+  /** Held only while awaiting a reply; checked in as soon as the reply or error comes. */
+  readonly connection: ConnectionInfo;
+  readonly inFlight: InFlightCommand;
+}
+
+/** The operation completed or failed (its last action was `complete` or `fail`). */
+export interface DoneState {
+  readonly phase: 'done';
+  readonly outcome: ExecutorOutcome;
+  /** Attempts made (0 when `start` was refused). */
+  readonly attempt: number;
+  readonly commandsStarted: number;
+  readonly commandsFinished: number;
+  readonly lastNowMs: number;
 }
 
 export type ExecutorOutcome =
   | { readonly kind: 'completed'; readonly reply: Document }
   | { readonly kind: 'failed'; readonly error: Error; readonly address: string | null };
 
-export interface ExecutorStep {
-  readonly state: ExecutorState;
-  readonly actions: readonly ExecutorAction[];
-  readonly events: readonly ExecutorEvent[];
-}
+export type ExecutorStep = Step<ExecutorState, ExecutorAction, ExecutorEvent>;
 
 export type { FailurePhase };

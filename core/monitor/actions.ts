@@ -44,12 +44,12 @@ export type MonitorAction =
   | { readonly type: 'cancelCheck'; readonly checkId: number }
   /** Close the monitoring connection; the next check opens a new one. */
   | { readonly type: 'closeConnection' }
-  /** Feed the reply to SDAM: the fields other than `type` are core/sdam's HelloInput (`applyHello`). */
+  /** Feed the reply to SDAM: the fields other than `type` are core/sdam's HelloInput (stepTopology input `hello`). */
   | { readonly type: 'serverSucceeded'; readonly address: string; readonly reply: HelloReply; readonly roundTripTime: number; readonly minRoundTripTime: number }
   /**
    * "Network or command error during server check": SDAM marks the server Unknown and clears
    * its pool, interrupting in-use connections after a timeout. The fields other than `type`
-   * are core/sdam's CheckFailureInput (`applyCheckFailure`); `message` is free of credentials.
+   * are core/sdam's CheckFailureInput (stepTopology input `checkFailure`); `message` is free of credentials.
    */
   | { readonly type: 'serverFailed'; readonly address: string; readonly kind: ReportedFailureKind; readonly message: string }
   /** Call `stepMonitor(state, {type: 'timerFired'}, atMs)` at `atMs`; replaces any earlier wakeAt. */

@@ -18,4 +18,4 @@ export type { MonitorInput, ReportedFailureKind } from './inputs.js';
 export { isStreamingEnabled, resolveMonitorOptions, type MonitorOptions, type MonitorOptionsInput, type ServerMonitoringMode } from './options.js';
 export { addRttSample, emptyRttStats, minRoundTripTime, updateAverageRtt, type RttStats } from './rtt.js';
 export type { RttMonitorAction, RttMonitorState } from './rtt-monitor.js';
-export { createMonitor, monitorRoundTripTimes, stepMonitor, type MonitorPhase, type MonitorState, type MonitorStep } from './machine.js';
+export { createMonitor, monitorRoundTripTimes, stepMonitor, type MonitorEvent, type MonitorPhase, type MonitorState, type MonitorStep } from './machine.js';

@@ -34,9 +34,9 @@ export type MonitorInput =
 
 const reportedFailureKinds: readonly ReportedFailureKind[] = ['network', 'timeout', 'command'];
 
-export function checkNow(nowMs: number, lastNowMs: number | null): void {
+/** A malformed `nowMs` is rejected; an earlier one is not malformed (core/machine.ts clamps it). */
+export function checkNow(nowMs: number): void {
   if (typeof nowMs !== 'number' || !Number.isFinite(nowMs)) throw new MongoInvalidArgumentError(`now must be a finite number of milliseconds, got ${String(nowMs)}`);
-  if (lastNowMs !== null && nowMs < lastNowMs) throw new MongoInvalidArgumentError(`now must not go backwards: got ${nowMs} after ${lastNowMs}`);
 }
 
 function validateDuration(name: string, value: number | undefined): void {

@@ -6,13 +6,15 @@
  * connection, or an awaitable streaming hello), keeps the server's RTT statistics, and drives
  * the separate RTT monitor used while streaming. Whoever runs it (the client runtime) performs the
  * actions, feeds the outcomes back as inputs, and calls `stepMonitor` with `timerFired` at the
- * time of the last `wakeAt`. Times are milliseconds on the caller's clock.
+ * time of the last `wakeAt`. Times are milliseconds on the caller's clock. Time going backwards
+ * and inputs after close follow core/machine.ts.
  */
 import type { CheckMode, CheckReason, MonitorAction } from './actions.js';
 import { minHeartbeatFrequencyMS } from './constants.js';
 import { heartbeatFailure, redactFailureMessage, type ServerHeartbeatEvent } from './events.js';
 import { isOkZero, replyField, topologyVersionOf, type HelloReply, type HelloTopologyVersion } from './hello-reply.js';
 import { checkNow, validateInput, type MonitorInput, type ReportedFailureKind } from './inputs.js';
+import { clockWentBackwards, inputIgnored, stepTimeMs, type MachineEvent, type Step } from '../machine.js';
 import { isStreamingEnabled, resolveMonitorOptions, type MonitorOptions, type MonitorOptionsInput } from './options.js';
 import { addRttSample, emptyRttStats, minRoundTripTime, type RttStats } from './rtt.js';
 import { finishPing, isCurrentPing, runDueRttPing, startRttMonitor, stopRttMonitor, stoppedRttMonitor, type RttMonitorState, type RttStep } from './rtt-monitor.js';
@@ -51,17 +53,16 @@ export interface MonitorState {
   readonly lastNowMs: number;
 }
 
-export interface MonitorStep {
-  readonly state: MonitorState;
-  readonly actions: readonly MonitorAction[];
-  readonly events: readonly ServerHeartbeatEvent[];
-}
+/** What the monitor publishes: the heartbeat events plus the notices every machine may emit. */
+export type MonitorEvent = ServerHeartbeatEvent | MachineEvent;
+
+export type MonitorStep = Step<MonitorState, MonitorAction, MonitorEvent>;
 
 type Draft = { -readonly [K in keyof MonitorState]: MonitorState[K] };
 
 interface Output {
   readonly actions: MonitorAction[];
-  readonly events: ServerHeartbeatEvent[];
+  readonly events: MonitorEvent[];
 }
 
 function invariant(condition: boolean, message: string): asserts condition {
@@ -232,7 +233,7 @@ function checkInvariants(s: MonitorState): void {
 /** Begins monitoring one server: the first check starts at `nowMs`. */
 export function createMonitor(optionsInput: MonitorOptionsInput, nowMs: number): MonitorStep {
   const options = resolveMonitorOptions(optionsInput);
-  checkNow(nowMs, null);
+  checkNow(nowMs);
   const d: Draft = {
     options,
     streamingEnabled: isStreamingEnabled(options),
@@ -256,13 +257,19 @@ export function createMonitor(optionsInput: MonitorOptionsInput, nowMs: number):
   return { state: d, actions: out.actions, events: out.events };
 }
 
-/** Applies one input at `nowMs` (which must not go backwards). Never mutates `state`. */
-export function stepMonitor(state: MonitorState, input: MonitorInput, nowMs: number): MonitorStep {
-  checkNow(nowMs, state.lastNowMs);
+/** Applies one input at `nowMs` (an earlier time is clamped: core/machine.ts). Never mutates `state`. */
+export function stepMonitor(state: MonitorState, input: MonitorInput, givenNowMs: number): MonitorStep {
+  checkNow(givenNowMs);
   validateInput(input);
-  if (state.phase === 'closed') return { state: { ...state, lastNowMs: nowMs }, actions: [], events: [] };
+  const clock = clockWentBackwards('monitor', givenNowMs, state.lastNowMs);
+  const nowMs = stepTimeMs(givenNowMs, state.lastNowMs);
+  const out: Output = { actions: [], events: clock === null ? [] : [clock] };
+  // "The client is closing: cancel everything": nothing fits a closed monitor.
+  if (state.phase === 'closed') {
+    out.events.push(inputIgnored('monitor', input.type, state.phase, 'the monitor is closed'));
+    return { state: { ...state, lastNowMs: nowMs }, actions: out.actions, events: out.events };
+  }
   const d: Draft = { ...state, lastNowMs: nowMs };
-  const out: Output = { actions: [], events: [] };
   const check = d.check;
   switch (input.type) {
     case 'timerFired':

@@ -7,7 +7,8 @@
  * socket closes, handing connections to callers, timers) and reports outcomes back as inputs.
  * There is no background thread: its duties (populating minPoolSize, closing perished available
  * connections) are done eagerly in every step, with a wakeAt for the next idle expiry, so
- * they happen "as soon as possible" as CMAP "Background Thread" asks.
+ * they happen "as soon as possible" as CMAP "Background Thread" asks. Time going backwards and
+ * inputs that do not fit the pool's state follow core/machine.ts.
  */
 import { MongoInvalidArgumentError } from '../errors.js';
 import { maxClearCauseChars, maxWaitQueueLength, unlimitedPoolConnectionCap } from './constants.js';
@@ -16,18 +17,27 @@ import type { CheckOutFailedReason, ConnectionClosedReason, ConnectionPoolEvent 
 import { poolInvariantViolations } from './invariants.js';
 import { resolvePoolOptions, type PoolOptionsInput } from './options.js';
 import type { ConnectionRequest, PoolAction, PoolInput, PoolState, PooledConnection, ServiceGeneration, WaitingRequest } from './types.js';
+import { clockWentBackwards, inputIgnored, stepTimeMs, type MachineEvent, type Step } from '../machine.js';
 
-export interface PoolStep {
-  readonly state: PoolState;
-  readonly actions: readonly PoolAction[];
-  readonly events: readonly ConnectionPoolEvent[];
+/** What the pool publishes: the CMAP events plus the notices every machine may emit. */
+export type PoolEvent = ConnectionPoolEvent | MachineEvent;
+
+export type PoolStep = Step<PoolState, PoolAction, PoolEvent>;
+
+/** createPool's options: the server's address and the CMAP options. */
+export interface PoolCreateOptions extends PoolOptionsInput {
+  /** "host:port" of the server the pool connects to. */
+  readonly address: string;
 }
 
 /** CMAP "Creating a Connection Pool": generation 0, state "paused", ConnectionPoolCreated. */
-export function createPool(address: string, options: PoolOptionsInput = {}, now = 0): PoolStep {
+export function createPool(options: PoolCreateOptions, nowMs: number): PoolStep {
+  if (options === null || typeof options !== 'object') throw new MongoInvalidArgumentError(`Connection pool options must be an object with an address, got ${options === null ? 'null' : typeof options}`);
+  const { address, ...poolOptions } = options;
   if (typeof address !== 'string' || address.length === 0) throw new MongoInvalidArgumentError('Connection pool address must be a non-empty "host:port" string');
+  const now = nowMs;
   checkTime(now);
-  const resolved = resolvePoolOptions(options);
+  const resolved = resolvePoolOptions(poolOptions);
   const state: PoolState = {
     address,
     options: resolved,
@@ -45,11 +55,12 @@ export function createPool(address: string, options: PoolOptionsInput = {}, now 
   return { state, actions: [], events: [{ name: 'connectionPoolCreated', address, options: { ...resolved.specified } }] };
 }
 
-/** Applies one input at time `now` (ms, the caller's monotonic clock). */
-export function stepPool(state: PoolState, input: PoolInput, now: number): PoolStep {
-  checkTime(now);
-  if (now < state.lastNowMs) throw new MongoInvalidArgumentError(`Pool time went backwards: now=${now} after ${state.lastNowMs}`);
-  const draft = new Draft(state, now);
+/** Applies one input at time `nowMs` (ms, the caller's clock; an earlier time is clamped: core/machine.ts). */
+export function stepPool(state: PoolState, input: PoolInput, nowMs: number): PoolStep {
+  checkTime(nowMs);
+  const clock = clockWentBackwards('pool', nowMs, state.lastNowMs);
+  const draft = new Draft(state, stepTimeMs(nowMs, state.lastNowMs));
+  if (clock !== null) draft.events.push(clock);
   draft.expireDue();
   draft.apply(input);
   draft.settle();
@@ -87,7 +98,7 @@ class Draft {
   waitQueue: WaitingRequest[];
   clearCause: string | null;
   readonly actions: PoolAction[] = [];
-  readonly events: ConnectionPoolEvent[] = [];
+  readonly events: PoolEvent[] = [];
   private pendingCount: number;
 
   constructor(
@@ -140,13 +151,18 @@ class Draft {
     }
   }
 
+  /** core/machine.ts rule (b): an input that does not fit the pool's state changes nothing and says so. */
+  private ignore(input: PoolInput['type'], reason: string): void {
+    this.events.push(inputIgnored('pool', input, this.status, reason));
+  }
+
   // ---- inputs -------------------------------------------------------------------------------
 
   /** CMAP "Checking Out a Connection": enter the WaitQueue; settle() serves it when it can. */
   private checkOut(requestId: number, deadlineMs: number | undefined): void {
     if (typeof requestId !== 'number' || !Number.isSafeInteger(requestId)) throw new MongoInvalidArgumentError(`checkOut requestId must be a safe integer, got ${String(requestId)}`);
     if (deadlineMs !== undefined && (typeof deadlineMs !== 'number' || Number.isNaN(deadlineMs))) throw new MongoInvalidArgumentError(`checkOut deadlineMs must be a number, got ${String(deadlineMs)}`);
-    if (this.isOutstanding(requestId)) throw new MongoInvalidArgumentError(`checkOut requestId ${requestId} is already outstanding`);
+    if (this.isOutstanding(requestId)) return this.ignore('checkOut', `checkOut requestId ${requestId} is already outstanding`);
     this.events.push({ name: 'connectionCheckOutStarted', address: this.address });
     const request: ConnectionRequest = { requestId, startedAtMs: this.now };
     if (this.status === 'closed') return this.failRequest(request, 'poolClosed', new PoolClosedError(this.address));
@@ -160,10 +176,14 @@ class Draft {
 
   /** CMAP "Checking In a Connection". */
   private checkIn(connectionId: number): void {
+    // CMAP: checking in a connection the pool did not create MUST be an error.
+    if (typeof connectionId !== 'number' || !Number.isSafeInteger(connectionId) || connectionId < 1 || connectionId >= this.nextConnectionId) {
+      throw new MongoInvalidArgumentError(`checkIn of connection ${String(connectionId)}, which the pool for ${this.address} did not create`);
+    }
     const connection = this.connections.get(connectionId);
-    // CMAP: checking in a connection the pool did not hand out MUST be an error.
+    // One it created but that is not checked out now (checked in twice, already closed) does not fit.
     if (connection === undefined || connection.state !== 'inUse') {
-      throw new MongoInvalidArgumentError(`checkIn of connection ${String(connectionId)}, which is not checked out of the pool for ${this.address}`);
+      return this.ignore('checkIn', `checkIn of connection ${connectionId}, which is ${connection === undefined ? 'closed' : connection.state}, not checked out`);
     }
     this.events.push({ name: 'connectionCheckedIn', address: this.address, connectionId });
     if (connection.error !== null) return this.closeConnection(connection, 'error', connection.error);
@@ -177,7 +197,7 @@ class Draft {
     const pending = this.connections.get(connectionId);
     // A late report for a connection the pool already closed (clear with interrupt, close) is a race, not misuse.
     if (pending === undefined) return;
-    if (pending.state !== 'pending') throw new MongoInvalidArgumentError(`Connection ${connectionId} reported established but it is not being established`);
+    if (pending.state !== 'pending') return this.ignore('established', `connection ${connectionId} reported established but it is ${pending.state}, not being established`);
     let connection: PooledConnection = pending;
     if (this.options.loadBalanced) {
       if (typeof serviceId !== 'string' || serviceId.length === 0) {
@@ -207,7 +227,7 @@ class Draft {
   private establishmentFailed(connectionId: number, error: Error): void {
     const connection = this.connections.get(connectionId);
     if (connection === undefined) return; // already closed by clear/close: a race.
-    if (connection.state !== 'pending') throw new MongoInvalidArgumentError(`Connection ${connectionId} reported a failed handshake but it is not being established`);
+    if (connection.state !== 'pending') return this.ignore('establishmentFailed', `connection ${connectionId} reported a failed handshake but it is ${connection.state}, not being established`);
     this.closeConnection(connection, 'error', error);
     if (connection.request !== null) this.failRequest(connection.request, 'connectionError', error);
   }
@@ -225,7 +245,7 @@ class Draft {
   /** CMAP "Clearing a Connection Pool". */
   private clear(interruptInUseConnections: boolean, serviceId: string | undefined, cause: Error | undefined): void {
     if (typeof interruptInUseConnections !== 'boolean') throw new MongoInvalidArgumentError('clear interruptInUseConnections must be a boolean');
-    if (this.status === 'closed') return;
+    if (this.status === 'closed') return this.ignore('clear', 'the pool is closed');
     if (this.options.loadBalanced) return this.clearService(interruptInUseConnections, serviceId);
     if (serviceId !== undefined) throw new MongoInvalidArgumentError(`clear with a serviceId on the non-load-balanced pool for ${this.address}`);
     // "Clearing a non-load balanced pool": bump the generation and pause; the event only if not already paused.
@@ -272,7 +292,8 @@ class Draft {
 
   /** CMAP "Marking a Connection Pool as Ready". */
   private ready(): void {
-    if (this.status !== 'paused') return; // already ready: no event; closed: stays closed.
+    if (this.status === 'closed') return this.ignore('ready', 'the pool is closed');
+    if (this.status !== 'paused') return; // already ready: no event.
     this.status = 'ready';
     // PoolReady is emitted before any population settle() may start.
     this.events.push({ name: 'connectionPoolReady', address: this.address });
@@ -280,7 +301,7 @@ class Draft {
 
   /** CMAP "Closing a Connection Pool". */
   private close(): void {
-    if (this.status === 'closed') return;
+    if (this.status === 'closed') return this.ignore('close', 'the pool is already closed');
     this.status = 'closed';
     const waiting = this.waitQueue;
     this.waitQueue = [];

@@ -64,7 +64,7 @@ export interface PoolState {
   readonly wakeAtMs: number | null;
   /** Message of the error given to the last clear (bounded), quoted by PoolClearedError; null if none. */
   readonly clearCause: string | null;
-  /** The latest `now` seen; time must not go backwards. */
+  /** The latest `now` seen; an earlier one is clamped to it (core/machine.ts). */
   readonly lastNowMs: number;
 }
 

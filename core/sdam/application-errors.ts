@@ -53,6 +53,15 @@ export function isStateChangeError(facts: CommandErrorFacts): boolean {
  * the wrong type are treated as absent (a response we cannot read is not a state change).
  */
 export function commandErrorOf(response: unknown): CommandErrorFacts | null {
+  try {
+    return readCommandError(response);
+  } catch {
+    // A getter or Proxy that throws: a response that cannot be read, like one that is not a document.
+    return null;
+  }
+}
+
+function readCommandError(response: unknown): CommandErrorFacts | null {
   if (typeof response !== 'object' || response === null || Array.isArray(response)) return null;
   const doc = response as Record<string, unknown>;
   const labels = stringList(doc.errorLabels);

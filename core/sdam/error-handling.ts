@@ -2,7 +2,8 @@
  * SDAM "Application errors" (the spec's `handleError` pseudocode): what a network error,
  * timeout or command error seen by an application operation does to the topology and pools.
  */
-import { normalizeAddress } from './address.js';
+import { describeType, normalizeAddress } from './address.js';
+import { errorText } from './hello.js';
 import { commandErrorOf, isNotWritablePrimary, isShutdown, isStateChangeError, systemOverloadedErrorLabel, type CommandErrorFacts } from './application-errors.js';
 import { compareTopologyVersion } from './server-description.js';
 import { clearPool, ignored, poolGeneration, unknownFromError, updateServer, type TopologyResult, type TopologyState } from './topology.js';
@@ -26,8 +27,11 @@ export interface ApplicationErrorInput {
   readonly message?: string;
 }
 
-/** Applies one application error. Stale errors (by generation or topologyVersion) change nothing. */
-export function applyApplicationError(state: TopologyState, input: ApplicationErrorInput, now: number): TopologyResult {
+/** Applies one application error. Stale errors (by generation or topologyVersion) change nothing. Never throws. */
+export function applyApplicationError(state: TopologyState, untrusted: ApplicationErrorInput, now: number): TopologyResult {
+  const read = readApplicationError(untrusted, now);
+  if (typeof read === 'string') return ignored(state, `application error ignored: ${read}`);
+  const input = read;
   const normalized = normalizeAddress(input.address);
   if (!normalized.ok) return ignored(state, `application error for an invalid address ignored: ${normalized.error}`);
   const address = normalized.address;
@@ -38,14 +42,14 @@ export function applyApplicationError(state: TopologyState, input: ApplicationEr
 
   // isStaleError, part 1: an error from a connection of an older pool generation.
   const currentGeneration = poolGeneration(state, address, serviceId) ?? 0;
-  const generation = typeof input.generation === 'number' ? input.generation : currentGeneration;
+  const generation = input.generation ?? currentGeneration;
   if (generation < currentGeneration) return ignored(state, null);
 
-  const facts: CommandErrorFacts | null = input.kind === 'command' ? commandErrorOf(input.response) : null;
+  const facts: CommandErrorFacts | null = input.kind === 'command' ? input.facts : null;
   // isStaleError, part 2: the error's topologyVersion is not newer than the server's.
   if (facts !== null && compareTopologyVersion(current.topologyVersion, facts.topologyVersion) >= 0) return ignored(state, null);
 
-  const labels = [...(Array.isArray(input.errorLabels) ? input.errorLabels : []), ...(facts?.errorLabels ?? [])];
+  const labels = [...input.errorLabels, ...(facts?.errorLabels ?? [])];
   const multiThreaded = state.settings.monitoringMode === 'multiThreaded';
 
   if (facts !== null && isStateChangeError(facts)) {
@@ -84,4 +88,60 @@ function clearOnly(state: TopologyState, address: string, clear: { interruptInUs
   const pools = clear === null ? state.pools : clearPool(state.pools, address, clear, actions);
   actions.push(...followUp);
   return { state: pools === state.pools ? state : Object.freeze({ ...state, pools }), actions, events: [], warnings: [] };
+}
+
+const applicationErrorKinds: ReadonlySet<string> = new Set(['network', 'timeout', 'command']);
+
+/** An application error as read once from the caller's object: plain values only. */
+interface ApplicationErrorFacts {
+  readonly address: unknown;
+  readonly kind: ApplicationErrorInput['kind'];
+  readonly handshakeCompleted: boolean;
+  readonly generation: number | undefined;
+  /** The response's error (`command` errors only; null when there is none or it cannot be read). */
+  readonly facts: CommandErrorFacts | null;
+  readonly errorLabels: readonly string[];
+  readonly serviceId: string | null | undefined;
+  readonly message: string | undefined;
+}
+
+/**
+ * Reads and checks the input once, so the rules below meet only plain, valid values; returns
+ * what is wrong instead when it cannot be used. A getter or Proxy that throws is bad input too.
+ */
+function readApplicationError(input: unknown, now: unknown): ApplicationErrorFacts | string {
+  if (typeof now !== 'number' || !Number.isFinite(now)) return `now must be a finite number of ms, got ${shown(now)}`;
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) return `the input must be an object, got ${describeType(input)}`;
+  try {
+    const fields = input as Record<string, unknown>;
+    const kind = fields.kind;
+    if (typeof kind !== 'string' || !applicationErrorKinds.has(kind)) return `kind must be "network", "timeout" or "command", got ${shown(kind)}`;
+    const handshakeCompleted = fields.handshakeCompleted;
+    if (typeof handshakeCompleted !== 'boolean') return `handshakeCompleted must be a boolean, got ${shown(handshakeCompleted)}`;
+    // SDAM "error generation number": a pool generation, a non-negative integer.
+    const generation = fields.generation;
+    if (generation !== undefined && (typeof generation !== 'number' || !Number.isSafeInteger(generation) || generation < 0)) {
+      return `generation must be a non-negative integer, got ${shown(generation)}`;
+    }
+    const serviceId = fields.serviceId;
+    if (serviceId !== undefined && serviceId !== null && typeof serviceId !== 'string') return `serviceId must be a string or null, got ${shown(serviceId)}`;
+    const message = fields.message;
+    const labels = fields.errorLabels;
+    return {
+      address: fields.address,
+      kind: kind as ApplicationErrorInput['kind'],
+      handshakeCompleted,
+      generation,
+      facts: kind === 'command' ? commandErrorOf(fields.response) : null,
+      errorLabels: Array.isArray(labels) ? labels.filter((label): label is string => typeof label === 'string') : [],
+      serviceId,
+      message: typeof message === 'string' ? message : undefined,
+    };
+  } catch (error) {
+    return `the input could not be read: ${errorText(error)}`;
+  }
+}
+
+function shown(value: unknown): string {
+  return typeof value === 'number' || typeof value === 'boolean' ? String(value) : typeof value === 'string' ? JSON.stringify(value.slice(0, 40)) : describeType(value);
 }

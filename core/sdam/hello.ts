@@ -26,6 +26,11 @@ const emptyTags: Readonly<Record<string, string>> = Object.freeze({});
  * instead of rebuilt, which keeps steady-state updates cheap and equality checks O(1).
  */
 export function parseHello(address: string, reply: unknown, outcome: HelloOutcome, now: number, previous: ServerDescription | null = null): ServerDescription {
+  // A NaN or infinite time would be stored as lastUpdateTime and poison staleness; the
+  // description keeps the default (never updated) time instead.
+  if (typeof now !== 'number' || !Number.isFinite(now)) {
+    return unknownServerDescription(address, { error: new HelloFieldError('<now>', `must be a finite number of ms, got ${typeof now === 'number' ? String(now) : describeType(now)}`).message });
+  }
   try {
     return parseOrThrow(address, reply, outcome, now, previous);
   } catch (error) {
@@ -85,9 +90,9 @@ function parseOrThrow(address: string, input: unknown, outcome: HelloOutcome, no
     topologyVersion: readTopologyVersion(reply.topologyVersion, 'topologyVersion', previous?.topologyVersion),
     iscryptd: optionalBoolean(reply, 'iscryptd'),
     serviceId: reply.serviceId == null ? null : readObjectIdHex(reply.serviceId, 'serviceId', previous?.serviceId ?? null),
-    maxBsonObjectSize: optionalInteger(reply, 'maxBsonObjectSize'),
-    maxMessageSizeBytes: optionalInteger(reply, 'maxMessageSizeBytes'),
-    maxWriteBatchSize: optionalInteger(reply, 'maxWriteBatchSize'),
+    maxBsonObjectSize: optionalSize(reply, 'maxBsonObjectSize'),
+    maxMessageSizeBytes: optionalSize(reply, 'maxMessageSizeBytes'),
+    maxWriteBatchSize: optionalSize(reply, 'maxWriteBatchSize'),
   } satisfies ServerDescription;
 }
 
@@ -123,6 +128,13 @@ function optionalBoolean(reply: Reply, field: string): boolean {
 function optionalInteger(reply: Reply, field: string): number | null {
   const value = reply[field];
   return value == null ? null : readInteger(value, field);
+}
+
+/** A size limit the server reports (bytes or documents): a negative or zero limit cannot be honoured. */
+function optionalSize(reply: Reply, field: string): number | null {
+  const size = optionalInteger(reply, field);
+  if (size !== null && size < 1) throw new HelloFieldError(field, `must be a positive integer, got ${size}`);
+  return size;
 }
 
 function optionalAddress(reply: Reply, field: string, previous: string | null | undefined): string | null {
@@ -171,12 +183,14 @@ function tagsOf(reply: Reply, previous: Readonly<Record<string, string>> | undef
   const keys = Object.keys(value);
   if (keys.length === 0) return emptyTags;
   if (keys.length > maxTagsPerServer) throw new HelloFieldError('tags', `has ${keys.length} entries, more than the limit of ${maxTagsPerServer}`);
-  const out: Record<string, string> = {};
+  const entries: [string, string][] = [];
   for (const key of keys) {
     const tag = (value as Record<string, unknown>)[key];
     if (typeof tag !== 'string') throw new HelloFieldError(`tags.${key}`, `must be a string, got ${describeType(tag)}`);
-    out[key] = tag;
+    entries.push([key, tag]);
   }
+  // fromEntries defines own properties: a "__proto__" tag stays a tag instead of being dropped.
+  const out: Record<string, string> = Object.fromEntries(entries);
   if (previous !== undefined && sameTags(out, previous)) return previous;
   return Object.freeze(out);
 }

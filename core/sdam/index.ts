@@ -4,21 +4,19 @@ export type * from './events.js';
 export type * from './actions.js';
 export {
   createTopology,
-  applyHello,
-  applyCheckFailure,
-  closeTopology,
-  markScanned,
   poolGeneration,
   type TopologyOptions,
   type TopologyState,
   type TopologyResult,
+  type TopologyStepEvent,
   type TopologySettings,
   type PoolGenerationState,
   type MonitoringMode,
   type HelloInput,
   type CheckFailureInput,
 } from './topology.js';
-export { applyApplicationError, type ApplicationErrorInput } from './error-handling.js';
+export type { ApplicationErrorInput } from './error-handling.js';
+export { stepTopology, type TopologyInput, type TopologyInputType } from './step-topology.js';
 export { parseHello, type HelloOutcome } from './hello.js';
 export {
   unknownServerDescription,

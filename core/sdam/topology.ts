@@ -1,5 +1,7 @@
 /**
- * The topology state machine: `(state, input, now) → {state, actions, events}`.
+ * The topology state machine's state and its handlers: `createTopology(options, nowMs)` here,
+ * `stepTopology(state, input, nowMs)` in step-topology.ts dispatching to the handlers below
+ * (the contract of core/machine.ts).
  *
  * It owns the TopologyDescription, the per-server pool generation (CMAP), and the SDAM
  * events; the transition rules themselves live in transitions.ts. Nothing here does I/O or
@@ -24,6 +26,7 @@ import type { TopologyAction } from './actions.js';
 import type { TopologyEvent, TopologyId } from './events.js';
 import type { ServerDescription, TopologyDescription, TopologyType, TopologyVersion } from './types.js';
 import type { ConnectionString } from '../uri/types.js';
+import type { MachineEvent, Step } from '../machine.js';
 
 /**
  * How the client monitors (SDAM "Monitoring"). Multi-threaded/asynchronous clients request
@@ -32,6 +35,8 @@ import type { ConnectionString } from '../uri/types.js';
 export type MonitoringMode = 'multiThreaded' | 'singleThreaded';
 
 export interface TopologyOptions {
+  /** The parsed connection string: seeds and the options SDAM reads (replicaSet, directConnection, loadBalanced, heartbeatFrequencyMS, localThresholdMS). */
+  readonly connectionString: ConnectionString;
   /** Identifies this topology in events ("Topology IDs"). Default 0. */
   readonly topologyId?: TopologyId;
   /** Default 'multiThreaded'. The official SDAM spec tests expect 'singleThreaded' (PossiblePrimary). */
@@ -56,12 +61,14 @@ export interface TopologyState {
   readonly pools: ReadonlyMap<string, PoolGenerationState>;
   readonly settings: TopologySettings;
   readonly closed: boolean;
+  /** The latest `nowMs` seen (core/machine.ts rule (a): a step never runs earlier). */
+  readonly lastNowMs: number;
 }
 
-export interface TopologyResult {
-  readonly state: TopologyState;
-  readonly actions: readonly TopologyAction[];
-  readonly events: readonly TopologyEvent[];
+/** What the topology publishes: the SDAM events plus the notices every machine may emit. */
+export type TopologyStepEvent = TopologyEvent | MachineEvent;
+
+export interface TopologyResult extends Step<TopologyState, TopologyAction, TopologyStepEvent> {
   /** Things the spec says to warn about (no seeds, last server removed, limits reached, ignored input). */
   readonly warnings: readonly string[];
 }
@@ -87,7 +94,7 @@ export interface CheckFailureInput {
 
 const emptyServiceGenerations: ReadonlyMap<string, number> = new Map();
 const freshPool: PoolGenerationState = Object.freeze({ generation: 0, serviceGenerations: emptyServiceGenerations });
-const noEvents: readonly TopologyEvent[] = Object.freeze([]);
+const noEvents: readonly TopologyStepEvent[] = Object.freeze([]);
 const noActions: readonly TopologyAction[] = Object.freeze([]);
 
 /** SDAM events API: "previousDescription" of the first TopologyDescriptionChangedEvent. */
@@ -112,7 +119,13 @@ function emptyDescription(heartbeatFrequencyMS: number, localThresholdMS: number
  * "Client construction"). Throws MongoInvalidArgumentError for the combinations SDAM
  * "Allowed configuration combinations" forbids.
  */
-export function createTopology(connectionString: ConnectionString, options: TopologyOptions = {}, now = 0): TopologyResult {
+export function createTopology(options: TopologyOptions, nowMs: number): TopologyResult {
+  if (options === null || typeof options !== 'object' || options.connectionString === null || typeof options.connectionString !== 'object') {
+    throw new MongoInvalidArgumentError('createTopology needs options.connectionString, a parsed connection string');
+  }
+  requireFiniteNowMs(nowMs);
+  const now = nowMs;
+  const connectionString = options.connectionString;
   const opts = connectionString.options;
   const seeds = [...new Set(connectionString.hosts.map(seedAddress))];
   const setName = typeof opts.replicaSet === 'string' ? opts.replicaSet : null;
@@ -143,7 +156,7 @@ export function createTopology(connectionString: ConnectionString, options: Topo
   const empty = emptyDescription(heartbeatFrequencyMS, localThresholdMS);
   const description: TopologyDescription = Object.freeze({ ...empty, type, setName, servers });
 
-  const events: TopologyEvent[] = [
+  const events: TopologyStepEvent[] = [
     { name: 'topologyOpening', topologyId },
     { name: 'topologyDescriptionChanged', topologyId, previousDescription: empty, newDescription: description },
   ];
@@ -151,7 +164,7 @@ export function createTopology(connectionString: ConnectionString, options: Topo
   for (const address of seeds) events.push({ name: 'serverOpening', topologyId, address });
   const warnings = seeds.length === 0 ? ['the topology was created with no seeds'] : [];
 
-  let state: TopologyState = Object.freeze({ topologyId, description, pools, settings, closed: false });
+  let state: TopologyState = Object.freeze({ topologyId, description, pools, settings, closed: false, lastNowMs: now });
   if (!loadBalanced) {
     for (const address of seeds) actions.push({ type: 'startMonitoring', address });
     return { state, actions, events, warnings };
@@ -172,10 +185,11 @@ export function createTopology(connectionString: ConnectionString, options: Topo
   return { state, actions, events, warnings };
 }
 
-/** Processes a hello reply from a monitor check or a connection handshake. */
+/**
+ * `hello` input: a hello reply from a monitor check or a connection handshake. stepTopology has
+ * already ignored it for a closed or load-balanced topology (core/machine.ts rule (b)).
+ */
 export function applyHello(state: TopologyState, input: HelloInput, now: number): TopologyResult {
-  // load-balancers.md: a load balancer is never monitored; its description stays LoadBalancer.
-  if (state.settings.loadBalanced) return ignored(state, null);
   // Monitors report the address they were started with: a key of `servers`, already normalised.
   let previous = state.description.servers.get(input.address) ?? null;
   let address = input.address;
@@ -190,45 +204,46 @@ export function applyHello(state: TopologyState, input: HelloInput, now: number)
   return updateServer(state, server, now, server.error === null ? null : { interruptInUseConnections: false });
 }
 
-/** Processes a failed monitor check: mark Unknown and clear the pool (server-monitoring.md "Error handling"). */
+/**
+ * `checkFailure` input: a failed monitor check; mark Unknown and clear the pool
+ * (server-monitoring.md "Error handling"). Not reached for a closed or load-balanced topology.
+ */
 export function applyCheckFailure(state: TopologyState, input: CheckFailureInput, now: number): TopologyResult {
   const address = normalizeAddress(input.address);
   if (!address.ok) return ignored(state, `check failure for an invalid address ignored: ${address.error}`);
-  if (state.settings.loadBalanced) return ignored(state, null);
   const message = typeof input.message === 'string' && input.message.length > 0 ? input.message : 'server check failed';
   const server = unknownServerDescription(address.address, { error: `${input.kind} error during server check: ${message}`, lastUpdateTime: now });
   return updateServer(state, server, now, { interruptInUseConnections: input.kind === 'timeout' });
 }
 
 /**
- * SDAM "Client closing": remove every server, set the type Unknown, then TopologyClosedEvent
+ * `close` input, SDAM "Client closing": remove every server, set the type Unknown, then TopologyClosedEvent
  * (the last event of the topology).
  */
 export function closeTopology(state: TopologyState, now: number): TopologyResult {
-  if (state.closed) return ignored(state, 'the topology is already closed');
   const { topologyId } = state;
   const draft = new TopologyDraft(state.description, now);
   for (const server of draft.servers()) draft.remove(server.address);
   draft.type = 'Unknown';
   const { description, changed } = draft.finish();
-  const events: TopologyEvent[] = draft.removed.map((address) => ({ name: 'serverClosed', topologyId, address }) as const);
+  const events: TopologyStepEvent[] = draft.removed.map((address) => ({ name: 'serverClosed', topologyId, address }) as const);
   if (changed) events.push({ name: 'topologyDescriptionChanged', topologyId, previousDescription: state.description, newDescription: description });
   events.push({ name: 'topologyClosed', topologyId });
   const actions: TopologyAction[] = draft.removed.map((address) => ({ type: 'stopMonitoring', address }) as const);
-  return { state: Object.freeze({ ...state, description, pools: new Map(), closed: true }), actions, events, warnings: [] };
+  return { state: Object.freeze({ ...state, description, pools: new Map(), closed: true, lastNowMs: now }), actions, events, warnings: [] };
 }
 
 /**
- * Single-threaded clients: a full scan has completed, so the topology is no longer "stale"
+ * `scanCompleted` input. Single-threaded clients: a full scan has completed, so the topology is no longer "stale"
  * (SDAM "TopologyDescription.stale"; set by "not writable primary" and shutdown errors).
  */
 export function markScanned(state: TopologyState, now: number): TopologyResult {
-  if (state.closed || !state.description.stale) return ignored(state, null);
+  if (!state.description.stale) return ignored(state, null);
   const draft = new TopologyDraft(state.description, now);
   draft.stale = false;
   const { description } = draft.finish();
-  const events: TopologyEvent[] = [{ name: 'topologyDescriptionChanged', topologyId: state.topologyId, previousDescription: state.description, newDescription: description }];
-  return { state: { ...state, description }, actions: noActions, events, warnings: [] };
+  const events: TopologyStepEvent[] = [{ name: 'topologyDescriptionChanged', topologyId: state.topologyId, previousDescription: state.description, newDescription: description }];
+  return { state: { ...state, description, lastNowMs: now }, actions: noActions, events, warnings: [] };
 }
 
 /** The current pool generation of a server (or of one service behind a load balancer); null when not in the topology. */
@@ -268,7 +283,7 @@ export function updateServer(state: TopologyState, server: ServerDescription, no
   if (extras.markStale === true) draft.stale = true;
   const { description, changed } = draft.finish();
 
-  const events: TopologyEvent[] = [];
+  const events: TopologyStepEvent[] = [];
   const after = description.servers.get(server.address) ?? server;
   if (!serverDescriptionsEqual(current, after)) {
     events.push({ name: 'serverDescriptionChanged', topologyId, address: server.address, previousDescription: current, newDescription: after });
@@ -300,7 +315,7 @@ export function updateServer(state: TopologyState, server: ServerDescription, no
   // Invariant: exactly the servers in the description have a pool.
   if (pools.size !== description.servers.size) throw new Error(`invariant: ${pools.size} pools for ${description.servers.size} servers`);
   // Not frozen: freezing on every update costs more than the update; the types are readonly.
-  const next: TopologyState = { topologyId, description, pools, settings, closed: false };
+  const next: TopologyState = { topologyId, description, pools, settings, closed: false, lastNowMs: now };
   return { state: next, actions, events, warnings: draft.warnings };
 }
 
@@ -332,6 +347,11 @@ export function ignored(state: TopologyState, warning: string | null): TopologyR
 
 export function unknownFromError(address: string, message: string, topologyVersion: TopologyVersion | null, now: number): ServerDescription {
   return unknownServerDescription(address, { error: boundErrorMessage(message), topologyVersion, lastUpdateTime: now });
+}
+
+/** A malformed `nowMs` is a bad argument (core/machine.ts: malformed input keeps the machine's handling, here a throw). */
+export function requireFiniteNowMs(nowMs: unknown): asserts nowMs is number {
+  if (typeof nowMs !== 'number' || !Number.isFinite(nowMs)) throw new MongoInvalidArgumentError(`topology nowMs must be a finite number of milliseconds, got ${String(nowMs)}`);
 }
 
 function positiveNumber(value: unknown): number | null {

@@ -149,12 +149,13 @@ function parseTagSets(value: unknown, name: string, fail: (message: string) => E
     if (set === null || typeof set !== 'object' || Array.isArray(set)) {
       throw fail(`${name}[${i}] must be an object of string tags, got ${typeName(set)}`);
     }
-    const copy: Record<string, string> = {};
-    for (const [key, tag] of Object.entries(set)) {
+    const entries = Object.entries(set);
+    for (const [key, tag] of entries) {
       if (typeof tag !== 'string') throw fail(`${name}[${i}].${key} must be a string, got ${typeName(tag)}`);
-      copy[key] = tag;
     }
-    sets.push(Object.freeze(copy));
+    // fromEntries defines own properties, so "__proto__" and "constructor" stay ordinary tags;
+    // assigning them would drop "__proto__" and widen the set to "any server".
+    sets.push(Object.freeze(Object.fromEntries(entries) as TagSet));
   });
   return Object.freeze(sets);
 }

@@ -10,7 +10,7 @@
 import { MongoError, MongoInvalidArgumentError, MongoServerSelectionError } from '../errors.js';
 import type { RandomSource } from '../random.js';
 import type { ServerDescription, TopologyDescription } from '../sdam/types.js';
-import { defaultServerSelectionTimeoutMS } from './constants.js';
+import { defaultLocalThresholdMS, defaultServerSelectionTimeoutMS } from './constants.js';
 import { chooseInWindow, type OperationCounts } from './in-window-choice.js';
 import { inLatencyWindow } from './latency-window.js';
 import { describeSelectionFailure } from './selection-error.js';
@@ -19,6 +19,8 @@ import type { Selector } from './selector.js';
 import { maxStalenessProblem } from './staleness.js';
 import { suitableServers } from './suitability.js';
 import { suitableInWindow } from './window-fast-path.js';
+import { selectionRequestProblem } from './request-check.js';
+import { errorText } from '../sdam/hello.js';
 
 export interface SelectionRequest {
   readonly topology: TopologyDescription;
@@ -29,6 +31,11 @@ export interface SelectionRequest {
   readonly startTime: number;
   /** The computed selection timeout (server-selection.md "Timeouts"); default 30000. 0 = fail at the first miss. */
   readonly serverSelectionTimeoutMS?: number;
+  /**
+   * server-selection.md "localThresholdMS": the size of the latency window in ms, a client
+   * setting; default 15. 0 keeps only the fastest servers.
+   */
+  readonly localThresholdMS?: number;
   readonly random: RandomSource;
   /** Current operationCount per server address. */
   readonly operationCounts?: OperationCounts;
@@ -62,12 +69,31 @@ export function selectionPreconditionError(topology: TopologyDescription, select
 }
 
 export function selectServer(request: SelectionRequest): SelectionOutcome {
+  if (typeof request !== 'object' || request === null) {
+    return fail(new MongoInvalidArgumentError(`the selection request must be an object, got ${request === null ? 'null' : typeof request}`));
+  }
+  try {
+    return selectOnce(request);
+  } catch (error) {
+    // The shape checks name every wrong part they can see; a getter or Proxy that throws from
+    // inside the request (or a RandomSource that throws) is bad input too, and is reported so.
+    return fail(new MongoInvalidArgumentError(`the selection request could not be read: ${errorText(error)}`));
+  }
+}
+
+function selectOnce(request: SelectionRequest): SelectionOutcome {
+  const problem = selectionRequestProblem(request as unknown as Readonly<Record<string, unknown>>);
+  if (problem !== null) return fail(new MongoInvalidArgumentError(`invalid selection request: ${problem}`));
   const { topology, selector, now, startTime } = request;
   const timeoutMS = request.serverSelectionTimeoutMS ?? defaultServerSelectionTimeoutMS;
   if (typeof timeoutMS !== 'number' || !(timeoutMS >= 0) || !Number.isFinite(timeoutMS)) {
     return fail(new MongoInvalidArgumentError(`serverSelectionTimeoutMS must be a finite number >= 0, got ${String(timeoutMS)}`));
   }
-  if (!Number.isFinite(now) || !Number.isFinite(startTime)) {
+  const localThresholdMS = request.localThresholdMS ?? defaultLocalThresholdMS;
+  if (typeof localThresholdMS !== 'number' || !(localThresholdMS >= 0) || !Number.isFinite(localThresholdMS)) {
+    return fail(new MongoInvalidArgumentError(`localThresholdMS must be a finite number >= 0, got ${String(localThresholdMS)}`));
+  }
+  if (typeof now !== 'number' || typeof startTime !== 'number' || !Number.isFinite(now) || !Number.isFinite(startTime)) {
     return fail(new MongoInvalidArgumentError(`selection times must be finite numbers (now ${now}, startTime ${startTime})`));
   }
   const precondition = selectionPreconditionError(topology, selector);
@@ -75,7 +101,7 @@ export function selectServer(request: SelectionRequest): SelectionOutcome {
 
   let window: readonly ServerDescription[];
   if (request.serverSelector === undefined) {
-    window = suitableInWindow(topology, selector, request.deprioritized);
+    window = suitableInWindow(topology, selector, request.deprioritized, localThresholdMS);
   } else {
     // Step 4: the application selector sees the whole suitable list, before the latency window.
     let suitable = suitableServers(topology, selector, request.deprioritized);
@@ -87,7 +113,7 @@ export function selectServer(request: SelectionRequest): SelectionOutcome {
         return fail(new MongoInvalidArgumentError(`the application serverSelector threw: ${String(cause)}`));
       }
     }
-    window = inLatencyWindow(suitable, topology.localThresholdMS);
+    window = inLatencyWindow(suitable, localThresholdMS);
   }
   if (window.length > 0) {
     return { kind: 'selected', server: chooseInWindow(window, request.random, request.operationCounts) };

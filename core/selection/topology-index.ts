@@ -22,8 +22,10 @@ export type Role = 'available' | 'mongoses' | 'loadBalancers' | 'primaries' | 's
 export interface TopologyIndex {
   /** Servers of each role in ascending effective RTT (unmeasured last), ties in topology order. */
   readonly sorted: { readonly [R in Role]: readonly ServerDescription[] };
-  /** The latency window of each role with no read-preference filter (frozen: shared). */
+  /** The latency window of each role with no read-preference filter (frozen: shared), for `windowThresholdMs`. */
   readonly window: { readonly [R in Role]: readonly ServerDescription[] };
+  /** The localThresholdMS (clamped at 0) `window` was computed for; other thresholds scan `sorted`. */
+  readonly windowThresholdMs: number;
   /** Staleness in ms of a server of this topology, computed on first use. */
   stalenessOf(server: ServerDescription): number | null;
 }
@@ -35,12 +37,15 @@ let seenOnce: TopologyDescription | null = null;
 let lastTopology: TopologyDescription | null = null;
 let lastIndex: TopologyIndex | null = null;
 
-/** The index of a description, building it now if needed. */
-export function topologyIndex(topology: TopologyDescription): TopologyIndex {
+/**
+ * The index of a description, building it now if needed; `thresholdMs` (localThresholdMS
+ * clamped at 0) is the window a new index precomputes.
+ */
+export function topologyIndex(topology: TopologyDescription, thresholdMs: number): TopologyIndex {
   if (topology === lastTopology && lastIndex !== null) return lastIndex;
   let index = indexCache.get(topology);
   if (index === undefined) {
-    index = buildIndex(topology);
+    index = buildIndex(topology, thresholdMs);
     indexCache.set(topology, index);
   }
   lastTopology = topology;
@@ -49,7 +54,7 @@ export function topologyIndex(topology: TopologyDescription): TopologyIndex {
 }
 
 /** The index when this description has served a selection before; otherwise null. */
-export function cachedTopologyIndex(topology: TopologyDescription): TopologyIndex | null {
+export function cachedTopologyIndex(topology: TopologyDescription, thresholdMs: number): TopologyIndex | null {
   if (topology === lastTopology && lastIndex !== null) return lastIndex;
   const index = indexCache.get(topology);
   if (index !== undefined) {
@@ -62,7 +67,7 @@ export function cachedTopologyIndex(topology: TopologyDescription): TopologyInde
     return null;
   }
   seenOnce = null;
-  return topologyIndex(topology);
+  return topologyIndex(topology, thresholdMs);
 }
 
 function byRtt(servers: ServerDescription[]): readonly ServerDescription[] {
@@ -79,7 +84,7 @@ function sortedPrefixWindow(sorted: readonly ServerDescription[], thresholdMs: n
   return end === sorted.length ? sorted : Object.freeze(sorted.slice(0, end));
 }
 
-function buildIndex(topology: TopologyDescription): TopologyIndex {
+function buildIndex(topology: TopologyDescription, thresholdMs: number): TopologyIndex {
   const available: ServerDescription[] = [];
   const mongoses: ServerDescription[] = [];
   const loadBalancers: ServerDescription[] = [];
@@ -107,7 +112,6 @@ function buildIndex(topology: TopologyDescription): TopologyIndex {
     secondaries: byRtt(secondaries),
     members: byRtt(members),
   };
-  const thresholdMs = topology.localThresholdMS > 0 ? topology.localThresholdMS : 0;
   const window = {
     available: sortedPrefixWindow(sorted.available, thresholdMs),
     mongoses: sortedPrefixWindow(sorted.mongoses, thresholdMs),
@@ -121,6 +125,7 @@ function buildIndex(topology: TopologyDescription): TopologyIndex {
   return {
     sorted,
     window,
+    windowThresholdMs: thresholdMs,
     stalenessOf(server) {
       let value = staleness.get(server.address);
       if (value === undefined) {

@@ -22,25 +22,34 @@ const msPerSecond = 1000;
 /**
  * The in-window suitable servers, honouring deprioritization (spec "Server Selection Algorithm"
  * step 3). Uses the index when the description has served a selection before, else the linear
- * reference path (same result).
+ * reference path (same result). `localThresholdMS` is the client's setting (ms).
  */
 export function suitableInWindow(
   topology: TopologyDescription,
   selector: Selector,
-  deprioritized?: ReadonlySet<string>,
+  deprioritized: ReadonlySet<string> | undefined,
+  localThresholdMS: number,
 ): readonly ServerDescription[] {
-  const index = cachedTopologyIndex(topology);
-  if (index === null) return inLatencyWindow(suitableServers(topology, selector, deprioritized), topology.localThresholdMS);
-  return indexedWindow(topology, index, selector, deprioritized);
+  const thresholdMs = clampedThresholdMs(localThresholdMS);
+  const index = cachedTopologyIndex(topology, thresholdMs);
+  if (index === null) return inLatencyWindow(suitableServers(topology, selector, deprioritized), thresholdMs);
+  return indexedWindow(topology, index, selector, deprioritized, thresholdMs);
 }
 
 /** The same set computed over the topology's index (built now if needed). */
 export function suitableInWindowIndexed(
   topology: TopologyDescription,
   selector: Selector,
-  deprioritized?: ReadonlySet<string>,
+  deprioritized: ReadonlySet<string> | undefined,
+  localThresholdMS: number,
 ): readonly ServerDescription[] {
-  return indexedWindow(topology, topologyIndex(topology), selector, deprioritized);
+  const thresholdMs = clampedThresholdMs(localThresholdMS);
+  return indexedWindow(topology, topologyIndex(topology, thresholdMs), selector, deprioritized, thresholdMs);
+}
+
+/** As inLatencyWindow: a negative or NaN threshold would empty the window, so it counts as 0. */
+function clampedThresholdMs(localThresholdMS: number): number {
+  return localThresholdMS > 0 ? localThresholdMS : 0;
 }
 
 function indexedWindow(
@@ -48,8 +57,8 @@ function indexedWindow(
   index: TopologyIndex,
   selector: Selector,
   deprioritized: ReadonlySet<string> | undefined,
+  thresholdMs: number,
 ): readonly ServerDescription[] {
-  const thresholdMs = topology.localThresholdMS > 0 ? topology.localThresholdMS : 0;
   if (deprioritized !== undefined && deprioritized.size > 0) {
     const preferred = windowAmong(topology, index, selector, deprioritized, thresholdMs);
     if (preferred.length > 0) return preferred;
@@ -137,8 +146,8 @@ function eligibleWindow(
   if (n === 0) return emptyServers;
   const maxStalenessMs = rp !== null && rp.maxStalenessSeconds !== null ? rp.maxStalenessSeconds * msPerSecond : null;
   const tagSets = rp === null || rp.tagSets.length === 0 ? null : compiledTagSets(rp.tagSets);
-  // Nothing to filter: the window depends on the topology alone, so the index keeps it.
-  if (excluded === null && maxStalenessMs === null && (tagSets === null || tagSets[0]!.length === 0)) {
+  // Nothing to filter: the window depends on the topology and threshold alone, so the index keeps it.
+  if (excluded === null && maxStalenessMs === null && (tagSets === null || tagSets[0]!.length === 0) && thresholdMs === index.windowThresholdMs) {
     return index.window[role];
   }
   const setCount = tagSets === null ? 1 : tagSets.length;

@@ -114,7 +114,9 @@ export function keyValuePairs(allowEmpty: boolean): ValueParser<Record<string, s
     if (raw.length === 0) {
       return allowEmpty ? { ok: true, value: {} } : { ok: false, reason: 'must be "key:value" pairs separated by ","' };
     }
-    const value: Record<string, string> = {};
+    // A Map, turned into an object with own properties at the end, so "__proto__" and
+    // "constructor" are ordinary keys (assigning "__proto__" would drop the pair).
+    const pairs = new Map<string, string>();
     const warnings: string[] = [];
     for (const pair of raw.split(',')) {
       const colon = pair.indexOf(':');
@@ -122,11 +124,10 @@ export function keyValuePairs(allowEmpty: boolean): ValueParser<Record<string, s
       const key = decoded(pair.slice(0, colon));
       const item = decoded(pair.slice(colon + 1));
       if (key === null || item === null) return invalidEncoding;
-      if (key === '__proto__') return { ok: false, reason: 'uses the reserved key "__proto__"' };
-      if (Object.prototype.hasOwnProperty.call(value, key)) warnings.push(`key ${JSON.stringify(key.slice(0, 40))} is given more than once; the last value is used`);
+      if (pairs.has(key)) warnings.push(`key ${JSON.stringify(key.slice(0, 40))} is given more than once; the last value is used`);
       if (item.includes(',') || key.includes(',')) warnings.push(`the entry for key ${JSON.stringify(key.slice(0, 40))} contains a "," which must not be used in this option`);
-      value[key] = item;
+      pairs.set(key, item);
     }
-    return { ok: true, value, warnings };
+    return { ok: true, value: Object.fromEntries(pairs), warnings };
   };
 }

@@ -122,6 +122,8 @@ class ClientWorkload implements ScenarioWorkload {
     client.runtime.run({ kind: 'write', databaseName: workloadDb, command }, (result) => {
       this.complete(op, result);
       this.ledger.settle(id, op.outcome === 'ok');
+      const onWrite = this.context.onWrite;
+      if (onWrite !== undefined) onWrite({ startMs: op.invokedMs, endMs: op.completedMs ?? op.invokedMs, host: op.address ?? '', ok: op.outcome === 'ok', ...(op.error === null ? {} : { error: op.error }) });
     });
   }
 

@@ -48,6 +48,10 @@ export class Trace {
   private open = false;
   private current = '';
   private lineCount = 0;
+  /** Kinds whose lines go to `observer` even when lines are not kept (see `observe`). */
+  private observedKinds: ReadonlySet<string> | null = null;
+  private observer: ((line: string) => void) | null = null;
+  private observing = false;
 
   constructor(
     private readonly clock: TraceClock,
@@ -58,6 +62,18 @@ export class Trace {
     if (!Number.isSafeInteger(this.maxKept) || this.maxKept < 0) {
       throw new RangeError(`Trace: maxKeptLines ${this.maxKept} must be a non-negative integer`);
     }
+  }
+
+  /**
+   * Hands every later line of one of `kinds` to `listener` as it is ended, whether or not lines
+   * are kept — so a picture of a long run can follow state changes without keeping millions of
+   * message lines. One observer per trace; the hash is unaffected. Network message lines
+   * (`message`) are never observed: they are the hot path.
+   */
+  observe(kinds: readonly string[], listener: (line: string) => void): void {
+    if (this.observer !== null) throw new Error('Trace.observe: this trace already has an observer');
+    this.observedKinds = new Set(kinds);
+    this.observer = listener;
   }
 
   /** Records one line `${now} ${kind} ${detail}` (no trailing space when detail is empty). */
@@ -78,7 +94,8 @@ export class Trace {
     if (Number.isSafeInteger(now)) this.hasher.integer(now);
     else this.hasher.text(String(now));
     this.hasher.text(kind);
-    if (this.keep) this.current = escapeLineBreaks(`${now} ${kind}`);
+    this.observing = this.observedKinds !== null && this.observedKinds.has(kind);
+    if (this.keep || this.observing) this.current = escapeLineBreaks(`${now} ${kind}`);
   }
 
   /**
@@ -88,7 +105,7 @@ export class Trace {
    */
   text(piece: string): void {
     this.hasher.text(piece);
-    if (this.keep) {
+    if (this.keep || this.observing) {
       this.current += escapeLineBreaks(piece);
     }
   }
@@ -97,7 +114,7 @@ export class Trace {
   int(n: number): void {
     if (Number.isSafeInteger(n)) this.hasher.integer(n);
     else this.hasher.text(String(n));
-    if (this.keep) this.current += n;
+    if (this.keep || this.observing) this.current += n;
   }
 
   /**
@@ -130,11 +147,15 @@ export class Trace {
     this.open = false;
     this.hasher.word(traceHashLineEnd);
     this.lineCount++;
+    if (this.observing) {
+      this.observing = false;
+      (this.observer as (line: string) => void)(this.current);
+    }
     if (this.keep) {
       if (this.kept.length < this.maxKept) this.kept.push(this.current);
       else this.truncated = true;
-      this.current = '';
     }
+    this.current = '';
   }
 
   /** The running hash of every line so far: 16 hex digits. */

@@ -3,7 +3,7 @@
  * and hands back their replies. It is what tests, scenarios and the replica set helper use to
  * talk to mongod/mongos exactly as a driver would (through connections that faults affect).
  */
-import type { Document } from '../protocol.js';
+import { type Document, bsonCopy } from '../protocol.js';
 import type { World } from '../world.js';
 import { RpcChannel } from './rpc.js';
 
@@ -16,16 +16,20 @@ export class SimClient {
 
   constructor(private readonly world: World, readonly clientHost = 'client') {}
 
-  /** Sends `body` to `address`; `callback` gets the reply (any `ok`) or the network error. */
+  /**
+   * Sends `body` to `address`; `callback` gets the reply (any `ok`) or the network error. Both
+   * cross as BSON copies, as with a real driver: the caller and the server share no object.
+   */
   command(address: string, db: string, body: Readonly<Document>, callback: (outcome: CommandOutcome) => void): void {
     let channel = this.channels.get(address);
     if (channel === undefined) {
       channel = new RpcChannel(this.world.network, this.clientHost, address);
       this.channels.set(address, channel);
     }
-    channel.call(db, body, (reply, failure) => {
-      callback(reply === null ? { ok: false, networkError: failure ?? 'closed' } : { ok: true, reply });
-    });
+    const sent = bsonCopy(body);
+    channel.call(db, sent.doc, (reply, failure) => {
+      callback(reply === null ? { ok: false, networkError: failure ?? 'closed' } : { ok: true, reply: bsonCopy(reply).doc });
+    }, sent.sizeBytes);
   }
 
   /**

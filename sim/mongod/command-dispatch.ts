@@ -3,13 +3,16 @@
  * failCommand fail point (client connections only), then to its handler; errors become server
  * error replies with the labels and topologyVersion this server version would add.
  */
+import { hasWriteStage } from './aggregate-write.js';
+import { getnonceCommand } from './getnonce.js';
 import type { ObjectId } from 'bson';
 import type { Trace } from '../kernel/trace.js';
 import { type Document, commandName } from '../protocol.js';
 import { type ClientConnection, CloseConnection, sendReply } from './connection.js';
 import type { CursorRegistry } from './cursors.js';
+import { type ChangeStreams, isChangeStreamAggregate, resumableChangeStreamCodes } from './change-streams.js';
 import type { DataCommands } from './data-commands.js';
-import { CommandError, ErrorCodes, codeNameOf, errorReply, retryableWriteErrorCodes, withLegacyNames } from './errors.js';
+import { CommandError, ErrorCodes, errorReply, retryableWriteErrorCodes, withLegacyNames } from './errors.js';
 import type { FailCommandData, FailPoints } from './failpoints.js';
 import type { Elections } from './elections.js';
 import type { Heartbeats } from './heartbeats.js';
@@ -18,10 +21,10 @@ import type { Replication } from './replication.js';
 import type { Doc } from './query.js';
 import type { IncarnationTimers } from './timers.js';
 import { isPlainObject } from './values.js';
+import { checkRequestSize, opMsgOverheadBytes } from './wire-limits.js';
+import { maxBsonObjectSizeBytes } from './hello.js';
 import { type ServerVersion, fullVersionString, maxWireVersionOf, serverAddsRetryableWriteLabel, supportsAwaitableHello, supportsHelloCommand } from './versions.js';
 
-/** buildInfo's maxBsonObjectSize (16 MiB, the server's). */
-const maxBsonObjectSizeBytes = 16 * 1024 * 1024;
 
 /** Member-to-member commands: their connections are internal (failCommand skips them). */
 const internalCommands: ReadonlySet<string> = new Set([
@@ -53,6 +56,8 @@ export interface CommandDispatchDeps {
   readonly failPoints: FailPoints;
   readonly cursors: CursorRegistry;
   readonly data: DataCommands;
+  /** Change stream cursors (replica set members); absent: $changeStream is an unknown stage. */
+  readonly changeStreams?: ChangeStreams;
   readonly handlers: CommandHandlers;
   // The member-to-member commands go straight to their component.
   /** Heartbeats also skip the general path (and its fail point check): they are the idle hot path. */
@@ -71,7 +76,9 @@ export interface CommandDispatchDeps {
 export class CommandDispatcher {
   constructor(private readonly deps: CommandDispatchDeps) {}
 
-  handleRequest(conn: ClientConnection, requestId: number, db: string, body: Readonly<Document>): void {
+  /** `bsonSizeBytes`: the request's BSON size when its sender serialized it (client traffic; see wire-limits.ts). */
+  handleRequest(conn: ClientConnection, requestId: number, db: string, body: Readonly<Document>, bsonSizeBytes?: number): void {
+    if (bsonSizeBytes !== undefined && !this.withinSizeLimits(conn, requestId, body, bsonSizeBytes)) return;
     if (body['replSetHeartbeat'] !== undefined && commandName(body) === 'replSetHeartbeat') {
       // Hot path: an idle set exchanges a heartbeat per member pair every 2 s.
       conn.internal = true;
@@ -114,6 +121,20 @@ export class CommandDispatcher {
     this.applyFailCommand(conn, requestId, db, name, body, failData);
   }
 
+  /** False (and the request answered or the connection closed) when the request breaks a size limit. */
+  private withinSizeLimits(conn: ClientConnection, requestId: number, body: Readonly<Document>, bsonSizeBytes: number): boolean {
+    const verdict = checkRequestSize(bsonSizeBytes, body);
+    if (verdict.kind === 'ok') return true;
+    if (verdict.kind === 'close') {
+      this.deps.trace.record('mongod.badMessage', `${this.deps.host} c${conn.id} ${bsonSizeBytes + opMsgOverheadBytes} bytes`);
+      conn.socket.close();
+      this.deps.forgetConnection(conn);
+      return false;
+    }
+    sendReply(conn, requestId, errorReply(verdict.error.code, verdict.error.message));
+    return false;
+  }
+
   /** The appName a hello announces (client.application.name) is remembered for the connection. */
   private appNameFor(conn: ClientConnection, name: string, body: Readonly<Document>): string | undefined {
     if ((name === 'hello' || name === 'isMaster' || name === 'ismaster') && isPlainObject(body['client'])) {
@@ -144,8 +165,10 @@ export class CommandDispatcher {
   /** Labels a server of this version adds by itself (retryable-writes.md: only ≥ 4.4, only for retryable writes). */
   private automaticLabels(code: number, body: Readonly<Document>): string[] {
     if (!serverAddsRetryableWriteLabel(this.deps.version)) return [];
-    if (!retryableWriteErrorCodes.has(code)) return [];
     const name = commandName(body);
+    // change-streams.md "Resumable Error": from 4.4 the server labels a change stream getMore's resumable errors.
+    if (name === 'getMore' && this.deps.changeStreams?.owns(body['getMore']) === true && resumableChangeStreamCodes.has(code)) return ['ResumableChangeStreamError'];
+    if (!retryableWriteErrorCodes.has(code)) return [];
     const isRetryableWrite = body['txnNumber'] !== undefined && body['autocommit'] === undefined;
     if (isRetryableWrite || name === 'commitTransaction' || name === 'abortTransaction') return ['RetryableWriteError'];
     return [];
@@ -164,8 +187,8 @@ export class CommandDispatcher {
   private execute(conn: ClientConnection, requestId: number, db: string, name: string, body: Readonly<Document>, failData: FailCommandData | undefined): void {
     const respond = (result: Doc): void => {
       if (failData?.writeConcernError !== undefined && result['ok'] === 1) {
+        // failCommand appends data.writeConcernError verbatim (no codeName is added).
         const wce = { ...failData.writeConcernError };
-        if (typeof wce['code'] === 'number' && wce['codeName'] === undefined) wce['codeName'] = codeNameOf(wce['code']);
         result = { ...result, writeConcernError: wce };
         const labels = Array.isArray(wce['errorLabels']) ? [...(wce['errorLabels'] as string[])]
           : typeof wce['code'] === 'number' ? this.automaticLabels(wce['code'], body) : [];
@@ -205,6 +228,7 @@ export class CommandDispatcher {
         return handlers.hello(conn, requestId, body);
       case 'isMaster': case 'ismaster': return handlers.hello(conn, requestId, body);
       case 'ping': return { ok: 1 };
+      case 'getnonce': return getnonceCommand(this.deps.version, conn.id, requestId);
       case 'buildInfo': case 'buildinfo': return this.buildInfo();
       case 'configureFailPoint': return this.deps.failPoints.configure(body);
       case 'endSessions': case 'killAllSessions': case 'killSessions': case 'refreshSessions': return { ok: 1 };
@@ -221,17 +245,36 @@ export class CommandDispatcher {
       case '_replFetch': this.deps.oplogServer.onFetch(body, respond); return undefined;
       case '_replFindCommonPoint': return this.deps.oplogServer.onFindCommonPoint(body);
       case 'find': return data.find(db, body);
-      case 'getMore': return cursors.getMore(body);
-      case 'killCursors': return cursors.kill(body);
-      case 'count': case 'aggregate': case 'distinct': case 'listCollections': case 'listDatabases': case 'listIndexes':
+      case 'getMore':
+        if (this.deps.changeStreams?.owns(body['getMore']) === true) return this.deps.changeStreams.getMore(body, respond);
+        return cursors.getMore(body);
+      case 'killCursors':
+        if (this.ownsAllCursors(body)) return this.deps.changeStreams!.kill(body);
+        return cursors.kill(body);
+      case 'aggregate':
+        if (this.deps.changeStreams !== undefined && isChangeStreamAggregate(body)) return this.deps.changeStreams.open(db, body);
+        // $out / $merge make an aggregate a write (primary only, through the oplog, write concern).
+        if (hasWriteStage(body)) {
+          data.write(db, name, body, respond);
+          return undefined;
+        }
         return data.read(db, name, body);
-      case 'insert': case 'update': case 'delete': case 'findAndModify': case 'findandmodify':
+      case 'count': case 'distinct': case 'listCollections': case 'listDatabases': case 'listIndexes':
+        return data.read(db, name, body);
+      case 'insert': case 'update': case 'delete': case 'findAndModify': case 'findandmodify': case 'bulkWrite':
       case 'create': case 'drop': case 'dropDatabase':
         data.write(db, name, body, respond);
         return undefined;
       default:
         throw new CommandError(ErrorCodes.CommandNotFound, `no such command: '${name}'`);
     }
+  }
+
+  /** killCursors naming only change stream cursors goes to them (mixed lists go to the registry, which reports ours not found). */
+  private ownsAllCursors(body: Readonly<Document>): boolean {
+    const ids = body['cursors'];
+    const streams = this.deps.changeStreams;
+    return streams !== undefined && Array.isArray(ids) && ids.length > 0 && ids.every((id) => streams.owns(id));
   }
 
   private buildInfo(): Doc {

@@ -5,6 +5,7 @@
 import type { Document } from '../protocol.js';
 import { type ReplSetConfig, parseReplSetConfig } from './config.js';
 import { CommandError, ErrorCodes } from './errors.js';
+import { forceConfigTerm } from './safe-reconfig.js';
 import { isPlainObject } from './values.js';
 
 /** The config replSetInitiate installs on `host` of set `replSet` (a one-member set when no config is given). */
@@ -21,7 +22,10 @@ export function initiateConfig(body: Readonly<Document>, replSet: string, host: 
   return config;
 }
 
-/** The config replSetReconfig installs over `current` in `term` (the caller checked we may reconfigure). */
+/**
+ * The config replSetReconfig installs over `current` in `term` (the caller checked we may
+ * reconfigure). A force reconfig installs it without a term (forceConfigTerm), as the server does.
+ */
 export function reconfigConfig(body: Readonly<Document>, current: ReplSetConfig, term: number, host: string): ReplSetConfig {
   const raw = body['replSetReconfig'];
   if (!isPlainObject(raw)) throw new CommandError(ErrorCodes.TypeMismatch, 'replSetReconfig argument must be a configuration object');
@@ -35,5 +39,5 @@ export function reconfigConfig(body: Readonly<Document>, current: ReplSetConfig,
   if (!config.members.some((m) => m.host === host) && body['force'] !== true) {
     throw new CommandError(ErrorCodes.NodeNotFound, `No host described in new configuration with {version: ${config.version}, term: ${config.term}} for replica set ${config._id} maps to this node`);
   }
-  return { ...config, term };
+  return { ...config, term: body['force'] === true ? forceConfigTerm : term };
 }

@@ -76,11 +76,12 @@ function parseMember(raw: unknown, index: number): MemberConfig {
   const secondaryDelaySecs = num(raw, 'secondaryDelaySecs', num(raw, 'slaveDelay', 0, where), where);
   const tagsRaw = raw['tags'] ?? {};
   if (!isPlainObject(tagsRaw)) bad(`${where}.tags must be an object`);
-  const tags: Record<string, string> = {};
-  for (const [k, v] of Object.entries(tagsRaw)) {
+  const tagEntries = Object.entries(tagsRaw);
+  for (const [k, v] of tagEntries) {
     if (typeof v !== 'string') bad(`${where}.tags.${k} field has non-string value of type ${typeof v}`);
-    tags[k] = v;
   }
+  // fromEntries defines own properties: a "__proto__" tag stays a tag instead of being dropped.
+  const tags = Object.fromEntries(tagEntries) as Record<string, string>;
   if (votes !== 0 && votes !== 1) bad(`${where}.votes field value is ${votes} but must be 0 or 1`);
   if (priority < 0 || priority > maxPriority) bad(`${where}.priority field value of ${priority} is out of range`);
   if (arbiterOnly && priority !== 0) bad(`${where}.priority field value of ${priority} is out of range; arbiters must have priority 0`);

@@ -4,12 +4,16 @@
  * storage directly: each effect becomes an oplog entry through `WriteSink.write`, which the
  * process appends and applies — so primaries and secondaries change data the same way.
  */
+import { applyReturnKey } from './find-modifiers.js';
+import { calculateObjectSize } from 'bson';
 import { CommandError, ErrorCodes, codeNameOf } from './errors.js';
+import { maxBsonObjectSizeBytes } from './hello.js';
 import type { TxnRecord } from './oplog.js';
 import { type Doc, matches, project, sortComparator } from './query.js';
 import type { Storage } from './storage.js';
-import { applyUpdate, upsertSeed, validateUpdate } from './update.js';
+import { applyUpdate, isOperatorUpdate, upsertSeed, validateUpdate } from './update.js';
 import { compareValues, isPlainObject, valueKey } from './values.js';
+import { objectToInsertTooLarge } from './wire-limits.js';
 
 /** Server limit on statements per write command (hello's maxWriteBatchSize). */
 export const maxWriteBatchSize = 100_000;
@@ -94,6 +98,9 @@ export function insertCommand(storage: Storage, db: string, body: Readonly<Doc>,
   let n = 0;
   const writeErrors = runBatch(body, documents.length, retry, (i, txn) => {
     let doc = documents[i] as Doc;
+    // Measured as sent, before an _id is added (the server's fixDocumentForInsert).
+    const sizeBytes = calculateObjectSize(doc);
+    if (sizeBytes > maxBsonObjectSizeBytes) throw objectToInsertTooLarge(sizeBytes);
     if (doc['_id'] === undefined) doc = { _id: sink.newObjectId(), ...doc };
     const coll = storage.collection(ns);
     if (coll?.docs.has(valueKey(doc['_id']))) throw duplicateKeyError(ns, doc['_id']);
@@ -107,9 +114,38 @@ export function insertCommand(storage: Storage, db: string, body: Readonly<Doc>,
 function matchingDocs(storage: Storage, ns: string, filter: Doc | undefined): Doc[] {
   const coll = storage.collection(ns);
   if (coll === undefined) return [];
+  // mongod's IDHACK: a filter that is exactly {_id: <scalar>} is one lookup in the _id index,
+  // not a collection scan (the documents are keyed by valueKey(_id), which is _id equality).
+  const byId = idLookupKey(filter);
+  if (byId !== null) {
+    const doc = coll.docs.get(byId);
+    return doc !== undefined && matches(doc, filter) ? [doc] : [];
+  }
   const out: Doc[] = [];
   for (const doc of coll.docs.values()) if (matches(doc, filter)) out.push(doc);
   return out;
+}
+
+/** The _id index key of a filter `{_id: v}` with `v` a scalar (not a document, array or regex), else null. */
+function idLookupKey(filter: Doc | undefined): string | null {
+  if (filter === undefined) return null;
+  let keys = 0;
+  for (const key in filter) {
+    if (key !== '_id' || ++keys > 1) return null;
+  }
+  if (keys !== 1) return null;
+  const id = filter['_id'];
+  if (id === null || id === undefined || id instanceof RegExp || Array.isArray(id) || isPlainObject(id)) return null;
+  return valueKey(id);
+}
+
+/**
+ * An update entry's o2: `{_id}`, plus `replacement: true` for a replacement-style update (a
+ * real oplog tells them apart by the shape of `o`; here `o` is always the post-image), so
+ * change streams can report `replace` rather than `update`.
+ */
+function updateO2(id: unknown, update: Doc): Doc {
+  return isOperatorUpdate(update) ? { _id: id } : { _id: id, replacement: true };
 }
 
 function filterOf(value: unknown, where: string): Doc | undefined {
@@ -152,7 +188,7 @@ function updateOne(storage: Storage, ns: string, spec: Doc, sink: WriteSink, txn
   const result = { n: chosen.length, nModified };
   if (changed.length === 0 && txn !== undefined) sink.write('n', ns, { msg: 'retryable write with no effect' }, undefined, { ...txn, result });
   changed.forEach(({ before, after }, i) => {
-    sink.write('u', ns, after, { _id: before['_id'] }, i === changed.length - 1 && txn ? { ...txn, result } : undefined);
+    sink.write('u', ns, after, updateO2(before['_id'], update), i === changed.length - 1 && txn ? { ...txn, result } : undefined);
   });
   return result;
 }
@@ -232,7 +268,7 @@ export function findAndModifyCommand(storage: Storage, db: string, body: Readonl
     } else {
       const after = applyUpdate(target, update, false);
       result = { lastErrorObject: { n: 1, updatedExisting: true }, value: shape(returnNew ? after : target) };
-      sink.write('u', ns, after, { _id: target['_id'] }, txn && { ...txn, result });
+      sink.write('u', ns, after, updateO2(target['_id'], update), txn && { ...txn, result });
       return { ...result, ok: 1 };
     }
   }
@@ -268,6 +304,7 @@ export function findCommand(storage: Storage, db: string, body: Readonly<Doc>): 
   if (limit > 0) docs = docs.slice(0, limit);
   const projection = filterOf(body['projection'], 'projection');
   if (projection !== undefined) docs = docs.map((d) => project(d, projection));
+  docs = applyReturnKey(docs, body);
   return { ns, docs, batchSize, singleBatch: body['singleBatch'] === true || (limit > 0 && limit <= batchSize) };
 }
 

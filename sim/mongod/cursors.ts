@@ -18,6 +18,28 @@ interface Cursor {
   pos: number;
 }
 
+/** getMore's `collection` must name the cursor's namespace (Unauthorized otherwise, as mongod answers). */
+export function checkGetMoreNamespace(body: Readonly<Doc>, ns: string): void {
+  const coll = body['collection'];
+  if (typeof coll !== 'string' || `${ns.slice(0, ns.indexOf('.'))}.${coll}` !== ns) {
+    throw new CommandError(ErrorCodes.Unauthorized, `Requested getMore on namespace '${String(coll)}', but cursor belongs to a different namespace ${ns}`);
+  }
+}
+
+/** killCursors: `remove(id)` closes one cursor and says whether it existed; the reply lists both kinds. */
+export function killCursorIds(body: Readonly<Doc>, remove: (id: number) => boolean): Doc {
+  const ids = body['cursors'];
+  if (!Array.isArray(ids)) throw new CommandError(ErrorCodes.FailedToParse, "BSON field 'killCursors.cursors' is missing but a required field");
+  const killed: number[] = [];
+  const notFound: number[] = [];
+  for (const raw of ids) {
+    const id = Number(raw);
+    if (remove(id)) killed.push(id);
+    else notFound.push(id);
+  }
+  return { cursorsKilled: killed, cursorsNotFound: notFound, cursorsAlive: [], cursorsUnknown: [], ok: 1 };
+}
+
 export class CursorRegistry {
   private readonly cursors = new Map<number, Cursor>();
   private nextId = 1;
@@ -43,10 +65,7 @@ export class CursorRegistry {
     const id = Number(body['getMore']);
     const cursor = this.cursors.get(id);
     if (cursor === undefined) throw new CommandError(ErrorCodes.CursorNotFound, `cursor id ${String(body['getMore'])} not found`);
-    const coll = body['collection'];
-    if (typeof coll !== 'string' || `${cursor.ns.slice(0, cursor.ns.indexOf('.'))}.${coll}` !== cursor.ns) {
-      throw new CommandError(ErrorCodes.Unauthorized, `Requested getMore on namespace '${String(coll)}', but cursor belongs to a different namespace ${cursor.ns}`);
-    }
+    checkGetMoreNamespace(body, cursor.ns);
     const batchSize = typeof body['batchSize'] === 'number' && body['batchSize'] > 0 ? body['batchSize'] : cursor.docs.length;
     const nextBatch = cursor.docs.slice(cursor.pos, cursor.pos + batchSize);
     cursor.pos += nextBatch.length;
@@ -59,16 +78,7 @@ export class CursorRegistry {
   }
 
   kill(body: Readonly<Doc>): Doc {
-    const ids = body['cursors'];
-    if (!Array.isArray(ids)) throw new CommandError(ErrorCodes.FailedToParse, "BSON field 'killCursors.cursors' is missing but a required field");
-    const killed: number[] = [];
-    const notFound: number[] = [];
-    for (const raw of ids) {
-      const id = Number(raw);
-      if (this.cursors.delete(id)) killed.push(id);
-      else notFound.push(id);
-    }
-    return { cursorsKilled: killed, cursorsNotFound: notFound, cursorsAlive: [], cursorsUnknown: [], ok: 1 };
+    return killCursorIds(body, (id) => this.cursors.delete(id));
   }
 
   clear(): void {

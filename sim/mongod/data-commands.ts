@@ -4,6 +4,8 @@
  * onPrimaryTransactionalWrite fail point, oplog-recorded writes and write concern waiting.
  * The command semantics themselves are in crud.ts.
  */
+import { aggregateWriteCommand } from './aggregate-write.js';
+import { bulkWriteCommand } from './bulk-write-command.js';
 import type { ObjectId } from 'bson';
 import type { Trace } from '../kernel/trace.js';
 import type { Document } from '../protocol.js';
@@ -89,19 +91,22 @@ export class DataCommands {
     throw new CommandError(ErrorCodes.NotWritablePrimary, 'not primary');
   }
 
-  /** insert, update, delete, findAndModify, create, drop, dropDatabase: apply, record in the oplog, reply once write concern is met. */
+  /** insert, update, delete, findAndModify, bulkWrite, create, drop, dropDatabase, aggregate with $out/$merge: apply, record in the oplog, reply once write concern is met. */
   write(db: string, name: string, body: Readonly<Document>, respond: (r: Doc) => void): void {
     const { deps } = this;
     this.checkCanWrite();
     const replicaSet = deps.replSet !== undefined;
     const storage = deps.storage();
     const wc = parseWriteConcern(body, { replicaSet, maxWireVersion: maxWireVersionOf(deps.version), config: deps.durable.config });
-    const retry = name === 'create' || name === 'drop' || name === 'dropDatabase' ? undefined : crud.retryContextFor(storage, body, replicaSet);
+    const retry = name === 'create' || name === 'drop' || name === 'dropDatabase' || name === 'aggregate' ? undefined : crud.retryContextFor(storage, body, replicaSet);
     let primaryTxnFailpoint: ReturnType<FailPoints['checkPrimaryTransactionalWrite']>;
-    if (retry !== undefined) {
+    // The fail point sits where a write is applied: a retry whose statements all ran already never reaches it.
+    if (retry !== undefined && retry.executed.size < statementCount(name, body)) {
       primaryTxnFailpoint = deps.failPoints.checkPrimaryTransactionalWrite();
       if (primaryTxnFailpoint?.failBeforeCommitExceptionCode !== undefined) {
         deps.trace.record('failpoint', `${deps.host} onPrimaryTransactionalWrite failBeforeCommit`);
+        // closeConnection (default true) drops the connection before the exception is reported.
+        if (primaryTxnFailpoint.closeConnection) throw new CloseConnection();
         throw new CommandError(primaryTxnFailpoint.failBeforeCommitExceptionCode, "Failing write for test due to 'onPrimaryTransactionalWrite' failpoint");
       }
     }
@@ -115,6 +120,8 @@ export class DataCommands {
       case 'update': result = crud.updateCommand(storage, db, body, sink, retry); break;
       case 'delete': result = crud.deleteCommand(storage, db, body, sink, retry); break;
       case 'create': result = crud.createCommand(storage, db, body, sink); break;
+      case 'aggregate': result = aggregateWriteCommand(storage, db, body, sink); break;
+      case 'bulkWrite': result = bulkWriteCommand(storage, db, body, sink, retry, deps.cursors, maxWireVersionOf(deps.version)); break;
       case 'drop': result = crud.dropCommand(storage, db, body, sink, maxWireVersionOf(deps.version) >= dropMissingIsOkMinWireVersion); break;
       case 'dropDatabase': {
         for (const ns of [...storage.collections.keys()]) {
@@ -133,4 +140,12 @@ export class DataCommands {
     const opTime = deps.durable.oplog.lastOpTime();
     deps.writeConcern.wait(opTime, wc, (wcError) => respond(wcError === null ? result : { ...result, writeConcernError: wcError }));
   }
+}
+
+/** Statements in a write command (each has its own stmtId in the retryable-write record). */
+function statementCount(name: string, body: Readonly<Document>): number {
+  const field = name === 'insert' ? 'documents' : name === 'update' ? 'updates' : name === 'delete' ? 'deletes' : name === 'bulkWrite' ? 'ops' : undefined;
+  if (field === undefined) return 1;
+  const list = body[field];
+  return Array.isArray(list) ? list.length : 1;
 }

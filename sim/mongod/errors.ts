@@ -48,6 +48,9 @@ export const ErrorCodes = {
   InvalidLength: 16,
   TransactionTooOld: 225,
   NodeNotFound: 74,
+  ConfigurationInProgress: 109,
+  CurrentConfigNotCommittedYet: 308,
+  BSONObjectTooLarge: 10334,
 } as const;
 
 const namesByCode = new Map<number, string>();

@@ -188,7 +188,7 @@ export class FailPoints {
     const data = state.data;
     if (state.mode.kind === 'off' || data === undefined) return undefined;
     if (context.internal && !data.failInternalCommands) return undefined;
-    if (!data.failCommands.includes(context.commandName)) return undefined;
+    if (!failCommandsName(data.failCommands, context.commandName)) return undefined;
     if (data.appName !== undefined && data.appName !== context.appName) return undefined;
     if (data.namespace !== undefined && data.namespace !== context.namespace) return undefined;
     return fire(state) ? data : undefined;
@@ -207,4 +207,17 @@ export class FailPoints {
     this.primaryTxnWrite.mode = { kind: 'off' };
     this.primaryTxnWrite.data = undefined;
   }
+}
+
+/**
+ * The server matches failCommands against the command's registered name, and hello, isMaster
+ * and ismaster are one command under three names (which one is registered changed across
+ * versions: "isMaster" before 5.0, "hello" since). Tests list the spellings their target
+ * servers register (e.g. ["hello", "ismaster"]), so any spelling of hello matches any other.
+ */
+const helloSpellings: ReadonlySet<string> = new Set(['hello', 'isMaster', 'ismaster']);
+
+function failCommandsName(failCommands: readonly string[], commandName: string): boolean {
+  if (failCommands.includes(commandName)) return true;
+  return helloSpellings.has(commandName) && failCommands.some((name) => helloSpellings.has(name));
 }

@@ -241,6 +241,7 @@ export class Heartbeats {
     peer.state = Number(res['state']);
     peer.term = Number(res['term']);
     peer.configVersion = Number(res['configVersion']);
+    peer.configTerm = isPlainObject(config) && typeof config['term'] === 'number' ? config['term'] : -2;
     const applied = res['applied'] as OpTime;
     if (compareOpTime(applied, peer.applied) > 0) {
       peer.applied = applied;

@@ -25,3 +25,4 @@ export type { ReplSetConfig, MemberConfig } from './config.js';
 export { FailPoints } from './failpoints.js';
 export { formatOpTime, compareOpTime } from './oplog.js';
 export type { OpTime, OplogEntry } from './oplog.js';
+export { startElected, electedStartPhaseLimitMs } from './elected-start.js';

@@ -17,6 +17,8 @@ export interface PeerView {
   hbRequestId: number | null;
   hbSentMs: number;
   configVersion: number;
+  /** The term of the config the member reported (with configVersion, tells whether our config reached it). */
+  configTerm: number;
   priorityTakeoverAt: number | null;
   /** The last heartbeat reply object: an unchanged member keeps sending the same (cached) one. */
   lastHbReply: Readonly<Document> | null;
@@ -42,6 +44,7 @@ export function newPeerView(member: MemberConfig, channel: RpcChannel, replyHand
     hbRequestId: null,
     hbSentMs: 0,
     configVersion: -1,
+    configTerm: -2,
     priorityTakeoverAt: null,
     lastHbReply: null,
     lastHbRequest: null,

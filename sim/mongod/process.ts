@@ -38,6 +38,8 @@ import { type ReplSetConfig, configDocument } from './config.js';
 import { initiateConfig, reconfigConfig } from './config-commands.js';
 import type { ClientConnection } from './connection.js';
 import { CursorRegistry } from './cursors.js';
+import { ChangeStreams } from './change-streams.js';
+import { valueKey } from './values.js';
 import { DataCommands } from './data-commands.js';
 import { type DurableState, lastDurableEntry, newDurableState } from './durable-state.js';
 import { Elections } from './elections.js';
@@ -47,7 +49,7 @@ import { Heartbeats } from './heartbeats.js';
 import { type CommonHelloFields, ghostHello, memberHello, simEpochMs, standaloneHello } from './hello.js';
 import { MemberState, stateName } from './member-state.js';
 import type { ReplicationObserver } from './observer.js';
-import { type OpTime, type OplogEntry, type Oplog, defaultMaxOplogEntries, formatOpTime, minOplogEntries, nullOpTime } from './oplog.js';
+import { type OpTime, type OplogEntry, type Oplog, compareOpTime, defaultMaxOplogEntries, formatOpTime, minOplogEntries, nullOpTime } from './oplog.js';
 import { OplogServer } from './oplog-server.js';
 import { OplogWriter } from './oplog-writer.js';
 import { type PeerView, newPeerView } from './peer-view.js';
@@ -56,12 +58,13 @@ import { Replication } from './replication.js';
 import { type RoleState, newRoleState } from './role.js';
 import { type RollbackDeps, startRollback } from './rollback.js';
 import { RpcChannel } from './rpc.js';
+import { checkConfigCommitted, checkOplogCommitment, checkSingleVoterChange, oplogCommitmentApplies } from './safe-reconfig.js';
 import { heartbeatIntervalMs, memberOf } from './set-settings.js';
 import { replSetStatus } from './status.js';
 import { Storage } from './storage.js';
 import { IncarnationTimers } from './timers.js';
 import type { MemberTransitions } from './transitions.js';
-import { type ServerVersion, defaultServerVersion, isServerVersion, supportsAwaitableHello } from './versions.js';
+import { type ServerVersion, defaultServerVersion, isServerVersion, supportsAwaitableHello, supportsSafeReconfig } from './versions.js';
 import { WriteConcernWaiters, maxWriteConcernWaiters } from './write-concern-wait.js';
 
 // The timing defaults and bounds live with the component they govern; re-exported here, where
@@ -114,10 +117,13 @@ export class MongodProcess {
   private readonly connections = new Set<ClientConnection>();
   private storage = new Storage(() => this.stableCount());
   private readonly cursors = new CursorRegistry();
+  private readonly changeStreams: ChangeStreams;
   private readonly peers = new Map<string, PeerView>();
   private objectIdCounter = 0;
   private objectIdUnique = '';
   private startedAtMs = 0;
+  /** The commit point when the current config was installed (safe-reconfig.ts). */
+  private lastCommittedInPreviousConfig: OpTime = nullOpTime;
 
   // ---- components ----
   private readonly commitPoint: CommitPoint;
@@ -225,8 +231,15 @@ export class MongodProcess {
         return elections.replSetStepUp(body);
       },
     };
+    // Change streams read majority-committed entries of this member's oplog (change-streams.ts).
+    const changeStreams = new ChangeStreams({
+      replicaSet, timers, oplog: () => durable.oplog, committedCount: () => commitPoint.index,
+      checkCanRead: (body) => data.checkCanRead(body),
+      lookup: (ns, id) => this.storage.collection(ns)?.docs.get(valueKey(id)),
+    });
+    this.changeStreams = changeStreams;
     const dispatcher = new CommandDispatcher({
-      host, version: this.version, failPoints: this.failPoints, cursors: this.cursors, data, handlers, heartbeats, elections, replication, oplogServer, timers, trace,
+      host, version: this.version, failPoints: this.failPoints, cursors: this.cursors, changeStreams, data, handlers, heartbeats, elections, replication, oplogServer, timers, trace,
       forgetConnection: (conn) => { this.connections.delete(conn); },
       topologyVersion: () => ({ processId: this.processId, counter: this.tvCounter }),
     });
@@ -354,6 +367,7 @@ export class MongodProcess {
     this.oplogServer.clear();
     this.writeConcern.clear();
     this.cursors.clear();
+    this.changeStreams.clear();
     this.role.state = MemberState.DOWN;
     this.role.writable = false;
     this.role.electionTerm = null;
@@ -386,6 +400,7 @@ export class MongodProcess {
       for (const entry of oplog.entries) this.storage.apply(entry);
     }
     this.cursors.clear();
+    this.changeStreams.clear();
   }
 
   /** Entries [0, stableCount) are majority-committed and journaled here: never taken back. */
@@ -461,7 +476,7 @@ export class MongodProcess {
     const incarnation = timers.incarnation;
     socket.onMessage((message) => {
       if (timers.incarnation !== incarnation || !isRequest(message)) return;
-      dispatcher.handleRequest(conn, message.requestId, message.db, message.body);
+      dispatcher.handleRequest(conn, message.requestId, message.db, message.body, message.bsonSizeBytes);
     });
     socket.onClose(() => {
       this.connections.delete(conn);
@@ -533,11 +548,41 @@ export class MongodProcess {
 
   private replSetReconfig(body: Readonly<Document>): Doc {
     const current = this.requireConfig();
-    if (!(this.role.state === MemberState.PRIMARY && this.role.writable) && body['force'] !== true) {
+    const force = body['force'] === true;
+    if (!(this.role.state === MemberState.PRIMARY && this.role.writable) && !force) {
       throw new CommandError(ErrorCodes.NotWritablePrimary, `replSetReconfig should only be run on a writable PRIMARY. Current state ${stateName(this.role.state)};`);
     }
-    this.adoptConfig(reconfigConfig(body, current, this.durable.term, this.host), 'reconfig');
+    const safe = !force && supportsSafeReconfig(this.version);
+    if (safe) {
+      // safe-reconfig.ts: the current config must be committed before it is replaced.
+      checkConfigCommitted(current, this.host, this.peers);
+      if (oplogCommitmentApplies(current)) {
+        checkOplogCommitment(current, this.configOplogCommitmentOpTime(), { host: this.host, durable: lastDurableEntry(this.durable) ?? nullOpTime }, this.peers);
+      }
+    }
+    const next = reconfigConfig(body, current, this.durable.term, this.host);
+    if (safe) checkSingleVoterChange(current, next);
+    this.adoptConfig(next, 'reconfig');
     return { ok: 1 };
+  }
+
+  /**
+   * What the current config must have committed before a safe reconfig: the newest write
+   * committed under the previous config, or our first write as primary of this term if later
+   * (the server's TopologyCoordinator::getConfigOplogCommitmentOpTime).
+   */
+  private configOplogCommitmentOpTime(): OpTime {
+    const oplog = this.durable.oplog;
+    const term = this.durable.term;
+    let first: OpTime = nullOpTime;
+    // Back from the newest entry to the first of our term (bounded by the oplog's length).
+    for (let i = oplog.length - 1; i >= 0; i--) {
+      const entry = oplog.at(i) as OplogEntry;
+      if (entry.t !== term) break;
+      first = entry;
+    }
+    const inPrevious = this.lastCommittedInPreviousConfig;
+    return compareOpTime(first, inPrevious) > 0 ? { ts: first.ts, t: first.t } : inPrevious;
   }
 
   /** Installs `config` (newer than ours), recomputes peers and our state in it. */
@@ -545,6 +590,8 @@ export class MongodProcess {
     const previous = this.durable.config;
     const role = this.role;
     this.durable.config = config;
+    // Nothing commits under the previous config any more: remember how far it got (safe reconfig's oplog commitment).
+    if (previous !== config) this.lastCommittedInPreviousConfig = this.commitPoint.opTime;
     role.viewEpoch++;
     if (previous !== config) this.world.trace.record('rs.config', `${this.host} v${config.version} ${why}`);
     const me = config.members.find((m) => m.host === this.host);

@@ -100,12 +100,12 @@ export class ReplicaSetSim {
     for (const p of this.processes.values()) if (!p.isRunning) p.start();
   }
 
-  /** The config document for the current member specs. */
-  configDocument(version = this.configVersion): Doc {
+  /** The config document for the current member specs (or `members`). */
+  configDocument(version = this.configVersion, members: readonly MemberSpec[] = this.memberSpecs): Doc {
     return {
       _id: this.name,
       version,
-      members: this.memberSpecs.map((m, i) => ({
+      members: members.map((m, i) => ({
         _id: i,
         host: m.host,
         ...(m.priority !== undefined ? { priority: m.priority } : {}),
@@ -170,10 +170,16 @@ export class ReplicaSetSim {
       return;
     }
     for (const m of members) if (!this.processes.has(m.host)) this.addProcess(m.host).start();
-    const current = this.member(primary).config?.version ?? this.configVersion;
-    this.memberSpecs = [...members];
-    this.configVersion = current + 1;
-    this.admin.command(primary, 'admin', { replSetReconfig: this.configDocument(this.configVersion) }, (o) => callback(o.ok ? (o.reply as Doc) : null));
+    const version = (this.member(primary).config?.version ?? this.configVersion) + 1;
+    const specs = [...members];
+    this.admin.command(primary, 'admin', { replSetReconfig: this.configDocument(version, specs) }, (o) => {
+      // A refused reconfig (safe-reconfig.ts) leaves the set's members as they were.
+      if (o.ok && o.reply['ok'] === 1) {
+        this.memberSpecs = specs;
+        this.configVersion = version;
+      }
+      callback(o.ok ? (o.reply as Doc) : null);
+    });
   }
 
   /** The writable primary with the highest term, or null. */

@@ -67,8 +67,11 @@ export class RpcChannel {
     return undefined;
   }
 
-  /** Sends `body` to run against `db`; returns the request id (usable with `forget`). */
-  call(db: string, body: Readonly<Document>, callback: ReplyCallback): number {
+  /**
+   * Sends `body` to run against `db`; returns the request id (usable with `forget`).
+   * `bsonSizeBytes`: the body's BSON size when the caller serialized it (client traffic).
+   */
+  call(db: string, body: Readonly<Document>, callback: ReplyCallback, bsonSizeBytes?: number): number {
     const socket = this.ensureSocket();
     const requestId = this.nextRequestId++;
     if (this.pendingLength >= maxPendingRequestsPerChannel) {
@@ -80,7 +83,7 @@ export class RpcChannel {
     this.pendingCbs[n] = callback;
     this.pendingSockets[n] = socket;
     this.pendingLength = n + 1;
-    socket.send(request(requestId, db, body));
+    socket.send(request(requestId, db, body, bsonSizeBytes));
     return requestId;
   }
 

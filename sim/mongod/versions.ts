@@ -28,6 +28,11 @@ export function serverAddsRetryableWriteLabel(version: ServerVersion): boolean {
   return maxWireVersionOf(version) >= 9;
 }
 
+/** Safe reconfig (one voting member at a time, only from a committed config) exists from 4.4 (wire version 9). */
+export function supportsSafeReconfig(version: ServerVersion): boolean {
+  return maxWireVersionOf(version) >= 9;
+}
+
 /** "8.0.0"-style full version string for buildInfo. */
 export function fullVersionString(version: ServerVersion): string {
   return `${version}.0`;

@@ -309,9 +309,8 @@ function readMember(r: Reader, value: unknown, path: FieldPath): MemberSpec {
     const tagsPath = [...path, 'tags'];
     const raw = m['tags'];
     if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) r.fail(tagsPath, `must be a mapping of tag names to strings (got ${describe(raw)})`);
-    const tags: Record<string, string> = {};
-    for (const [k, v] of Object.entries(raw as Obj)) tags[k] = r.string(v, [...tagsPath, k]);
-    out.tags = tags;
+    // fromEntries defines own properties: a "__proto__" tag stays a tag instead of being dropped.
+    out.tags = Object.fromEntries(Object.entries(raw as Obj).map(([k, v]) => [k, r.string(v, [...tagsPath, k])]));
   }
   // Server rules a scenario author should hear about here rather than as a failed replSetInitiate.
   // The priority may be the default (1 for a data member), which mongod refuses just the same.

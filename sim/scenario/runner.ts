@@ -21,7 +21,7 @@ export { describeAction };
 import { drawRandomFaults, faultRandomStream } from './random-faults.js';
 import { formatVirtualTime } from './duration.js';
 import { directWorkload, workloadCollection, workloadDb, workloadWriteTimeoutMs } from './workload.js';
-import type { ScenarioWorkload, WorkloadFactory, WorkloadWrite, WriteStats } from './workload.js';
+import type { ObservedWrite, ScenarioWorkload, WorkloadFactory, WriteRecord, WriteStats } from './workload.js';
 
 /** Kept here too: they were first exported from this module. */
 export { workloadDb, workloadCollection, workloadWriteTimeoutMs };
@@ -39,6 +39,18 @@ export interface ScenarioRunOptions {
    * Default: `directWorkload`, inserts straight to the simulator's primary (no clients).
    */
   readonly workload?: WorkloadFactory;
+  /** Watches the run as it happens (for a picture of it); observing never changes the run. */
+  readonly observer?: ScenarioObserver;
+}
+
+/** One workload insert, from send to reply (or to giving up on it); sim/scenario/workload.ts ObservedWrite. */
+export type WorkloadWrite = ObservedWrite;
+
+export interface ScenarioObserver {
+  /** Called with the new world before anything runs in it (e.g. to `trace.observe` it). */
+  readonly world?: (world: World) => void;
+  /** Called when a workload write completes. */
+  readonly write?: (write: WorkloadWrite) => void;
 }
 
 export interface PrimaryChange {
@@ -61,7 +73,7 @@ export interface ActionRecord {
 
 /** A lost write with the write that made it, when the workload sent it (acknowledged or not, and its write concern). */
 export interface LostClientWrite extends LostWrite {
-  readonly write?: WorkloadWrite;
+  readonly write?: WriteRecord;
 }
 
 export interface ScenarioResult {
@@ -94,7 +106,8 @@ export interface ScenarioResult {
 export function runScenario(scenario: Scenario, options: ScenarioRunOptions = {}): ScenarioResult {
   const seed = options.seed ?? scenario.seed;
   const world = new World({ seed, keepTraceLines: options.keepTraceLines === true });
-  const run = new ScenarioRun(world, scenario, options.workload ?? directWorkload);
+  options.observer?.world?.(world);
+  const run = new ScenarioRun(world, scenario, options.workload ?? directWorkload, options.observer?.write);
   run.start();
   const budget = scenario.budget.events;
   const scheduler = world.scheduler;
@@ -129,6 +142,7 @@ class ScenarioRun {
     private readonly world: World,
     private readonly scenario: Scenario,
     workload: WorkloadFactory,
+    onWrite: ((write: WorkloadWrite) => void) | undefined = undefined,
   ) {
     const net = scenario.network;
     const base = linkSettings(net);
@@ -154,7 +168,7 @@ class ScenarioRun {
         }),
       );
     }
-    this.workload = workload({ world, scenario, rs: this.rs, routers: this.routers });
+    this.workload = workload({ world, scenario, rs: this.rs, routers: this.routers, ...(onWrite === undefined ? {} : { onWrite }) });
     this.cluster = { rs: this.rs, routers: this.routers, write: (w, j) => this.workload.write(w, j) };
     this.schedule = buildSchedule(world, scenario);
   }

@@ -12,7 +12,7 @@
 import type { World } from '../world.js';
 import type { ReplicaSetSim } from '../mongod/replset.js';
 import type { MongosProcess } from '../mongos/mongos.js';
-import { SimClient } from '../mongod/client.js';
+import { SimClient, type CommandOutcome } from '../mongod/client.js';
 import type { Document } from '../protocol.js';
 import type { Scenario, WriteConcernW } from './schema.js';
 import { clientHost } from './parse.js';
@@ -39,7 +39,7 @@ export interface WriteStats {
 }
 
 /** The write that created a document, as the workload saw it. */
-export interface WorkloadWrite {
+export interface WriteRecord {
   readonly documentId: unknown;
   readonly w: WriteConcernW;
   readonly j?: boolean;
@@ -52,6 +52,30 @@ export interface WorkloadContext {
   readonly rs: ReplicaSetSim;
   /** mongos routers by host. */
   readonly routers: ReadonlyMap<string, MongosProcess>;
+  /** Told of every workload write when it completes (the runner's observer, for a picture of the run). */
+  readonly onWrite?: (write: ObservedWrite) => void;
+}
+
+/** One workload write, from send to reply (or to giving up on it), as an observer sees it. */
+export interface ObservedWrite {
+  readonly startMs: number;
+  readonly endMs: number;
+  /** The member or mongos it was sent to ('' when the driver never sent it). */
+  readonly host: string;
+  readonly ok: boolean;
+  /** Why it failed (an error reply, a write concern error, or no reply); absent when ok. */
+  readonly error?: string;
+}
+
+/** Why a workload write did not succeed, in one line, for the observer. */
+export function describeWriteFailure(outcome: CommandOutcome): string {
+  if (!outcome.ok) return `network error: ${outcome.networkError}`;
+  const reply = outcome.reply;
+  const wce = reply['writeConcernError'] as Document | undefined;
+  if (wce !== undefined) return `writeConcernError ${String(wce['codeName'] ?? wce['code'])}: ${String(wce['errmsg'] ?? '')}`;
+  const writeErrors = reply['writeErrors'] as Document[] | undefined;
+  if (writeErrors !== undefined && writeErrors.length > 0) return `writeError ${String(writeErrors[0]?.['code'])}: ${String(writeErrors[0]?.['errmsg'] ?? '')}`;
+  return `${String(reply['codeName'] ?? reply['code'] ?? 'error')}: ${String(reply['errmsg'] ?? '')}`;
 }
 
 export interface ScenarioWorkload {
@@ -61,7 +85,7 @@ export interface ScenarioWorkload {
   write(w: WriteConcernW, j: boolean | undefined, via?: string): void;
   stats(): WriteStats;
   /** The write that created `documentId`, when this workload sent it. */
-  writeFor(documentId: unknown): WorkloadWrite | undefined;
+  writeFor(documentId: unknown): WriteRecord | undefined;
 }
 
 export type WorkloadFactory = (context: WorkloadContext) => ScenarioWorkload;
@@ -112,7 +136,7 @@ export class WriteLedger {
     return { ...this.stats_, unanswered: this.pending.size };
   }
 
-  writeFor(documentId: unknown): WorkloadWrite | undefined {
+  writeFor(documentId: unknown): WriteRecord | undefined {
     if (typeof documentId !== 'number' || !Number.isInteger(documentId) || documentId < 1 || documentId >= this.nextId) return undefined;
     const concern = this.concerns.get(documentId) ?? this.defaultConcern;
     const outcome: WriteOutcome = this.pending.has(documentId) ? 'unanswered' : this.failed.has(documentId) ? 'failed' : 'acknowledged';
@@ -124,7 +148,7 @@ export class WriteLedger {
  * Each insert goes straight to the current primary (or the router `via`) over a plain
  * connection, as a client that already knows the primary would send it.
  */
-export const directWorkload: WorkloadFactory = ({ world, scenario, rs }) => {
+export const directWorkload: WorkloadFactory = ({ world, scenario, rs, onWrite }) => {
   if (scenario.clients !== undefined && scenario.clients.length > 0) {
     throw new Error(`scenario "${scenario.name}" has clients: it needs a driver workload (harness/fuzz clientWorkload; mongosim run plugs it in)`);
   }
@@ -141,7 +165,12 @@ export const directWorkload: WorkloadFactory = ({ world, scenario, rs }) => {
       const id = ledger.send(w, j);
       const writeConcern: Document = { w, wtimeout: workloadWriteTimeoutMs, ...(j === undefined ? {} : { j }) };
       const body: Document = { insert: workloadCollection, documents: [{ _id: id }], writeConcern };
-      client.command(target, workloadDb, body, (outcome) => ledger.settle(id, isAcknowledged(outcome.ok ? outcome.reply : null)));
+      const startMs = world.nowMs;
+      client.command(target, workloadDb, body, (outcome) => {
+        const ok = isAcknowledged(outcome.ok ? outcome.reply : null);
+        ledger.settle(id, ok);
+        if (onWrite !== undefined) onWrite({ startMs, endMs: world.nowMs, host: target, ok, ...(ok ? {} : { error: describeWriteFailure(outcome) }) });
+      });
     },
     stats: () => ledger.stats(),
     writeFor: (documentId) => ledger.writeFor(documentId),

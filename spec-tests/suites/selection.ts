@@ -157,11 +157,12 @@ function runSelectionFile(json: unknown): void {
   if (test.suitable_servers !== undefined) {
     assertMatches(addresses(suitable), expectedAddresses(test.suitable_servers, 'suitable_servers'), 'suitable_servers');
   }
-  const window = inLatencyWindow(suitable, topology.localThresholdMS);
+  // The spec's selection tests use the default localThresholdMS (none of them sets it).
+  const window = inLatencyWindow(suitable, defaultLocalThresholdMS);
   const expectedWindow = expectedAddresses(test.in_latency_window, 'in_latency_window');
   assertMatches(addresses(window), expectedWindow, 'in_latency_window');
   // The indexed fast path (selectServer's path once a description is reused) must agree.
-  assertMatches(addresses(suitableInWindowIndexed(topology, selector, deprioritized)), expectedWindow, 'in_latency_window (indexed path)');
+  assertMatches(addresses(suitableInWindowIndexed(topology, selector, deprioritized, defaultLocalThresholdMS)), expectedWindow, 'in_latency_window (indexed path)');
 }
 
 export function seededRandom(seed: number): RandomSource {

@@ -1,5 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { inspect } from 'node:util';
 import { MongoClient } from '../../client/mongo-client.js';
 import { MongoInvalidOperationError, MongoTopologyClosedError } from '../../client/errors.js';
 import { MongoInvalidArgumentError, MongoParseError } from '../../core/errors.js';
@@ -126,6 +127,28 @@ test('close() closes the runtime once, unsubscribes, and later operations fail',
 test('db() defaults to the URI database, then "test"', () => {
   assert.is(make('mongodb://a/shop').client.db().databaseName, 'shop');
   assert.is(make('mongodb://a/').client.db().databaseName, 'test');
+});
+
+// Issue 9: the password was printed by util.inspect(client) and JSON.stringify(client.options).
+test('no password or secret option in util.inspect(client), JSON.stringify(client), or client.options', async () => {
+  const uri = 'mongodb://alice:s3cret-pw@a:27017/admin?replicaSet=foo&proxyHost=p&proxyUsername=pu&proxyPassword=proxy-pw&tlsCertificateKeyFilePassword=key-pw';
+  const { client } = make(uri, { authMechanismProperties: { AWS_SESSION_TOKEN: 'aws-token' }, authMechanism: 'MONGODB-AWS' });
+  await Promise.resolve();
+  const outputs = {
+    inspect: inspect(client, { depth: 20, showHidden: true }),
+    inspectOptions: inspect(client.options, { depth: 20, showHidden: true }),
+    json: JSON.stringify(client),
+    jsonOptions: JSON.stringify(client.options),
+  };
+  for (const [where, text] of Object.entries(outputs)) {
+    for (const secret of ['s3cret-pw', 'proxy-pw', 'key-pw', 'aws-token']) assert.not.ok(text.includes(secret), `${secret} in ${where}: ${text}`);
+  }
+  assert.match(outputs.inspect, /MongoClient/);
+  assert.match(outputs.inspect, /alice:<redacted>@a:27017/);
+  assert.match(outputs.jsonOptions, /"username":"alice"/);
+  assert.match(outputs.jsonOptions, /"replicaSet":"foo"/);
+  // The values themselves are untouched: the runtime still gets the real credentials.
+  assert.is(client.options.connectionString.auth?.password, 's3cret-pw');
 });
 
 test.run();

@@ -24,7 +24,9 @@ test('insertOne adds an ObjectId _id and returns insertedId', async () => {
   const op = runtime.operations[0]!;
   assert.is(op.kind, 'write');
   assert.is(op.databaseName, 'app');
-  assert.equal(Object.keys(op.command), ['insert', 'documents']);
+  // The Node driver sends insertOne as an ordered one-document insert (command-monitoring insertOne.json).
+  assert.equal(Object.keys(op.command), ['insert', 'documents', 'ordered']);
+  assert.is(op.command['ordered'], true);
   const kept = await coll.insertOne({ _id: 5 });
   assert.is(kept.insertedId, 5);
 });

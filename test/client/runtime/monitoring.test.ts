@@ -62,4 +62,16 @@ test('serverMonitoringMode=poll: regular hellos every heartbeatFrequencyMS, no R
   assert.ok(toA.length >= 9 && toA.length <= 16, `checks of a: ${toA.length}`);
 });
 
+test('heartbeat events name the monitoring connection: driverConnectionId per new connection, serverConnectionId once its handshake answered', () => {
+  const { events } = monitored(43, 'mongodb://a:27017/?replicaSet=rs0&heartbeatFrequencyMS=2000', 5_000);
+  const beats = events.filter((e) => e.name.startsWith('serverHeartbeat') && e['connectionId'] === 'a:27017');
+  assert.ok(beats.length >= 3, `heartbeats of a: ${beats.length}`);
+  const [firstStarted, firstSucceeded, secondStarted] = beats;
+  assert.equal([firstStarted!.name, firstStarted!['driverConnectionId'], 'serverConnectionId' in firstStarted!], ['serverHeartbeatStarted', 1, false]);
+  assert.is(firstSucceeded!.name, 'serverHeartbeatSucceeded');
+  assert.is(firstSucceeded!['driverConnectionId'], 1);
+  assert.type(firstSucceeded!['serverConnectionId'], 'number');
+  assert.is(secondStarted!['serverConnectionId'], firstSucceeded!['serverConnectionId'], 'the same connection keeps its server id');
+});
+
 test.run();

@@ -64,9 +64,15 @@ export function find(fields: Partial<OperationInput> = {}): OperationInput {
   };
 }
 
+/** The server selected for the current attempt (throws when the phase has none). */
+export function selectedServer(state: ExecutorState): ServerDescription {
+  if (state.phase !== 'checkingOut' && state.phase !== 'awaitingReply') throw new Error(`no server is selected in phase ${state.phase}`);
+  return state.server;
+}
+
 /** Drives one executor, keeping every action and event for assertions. */
 export class Run {
-  state: ExecutorState = createExecutor();
+  state: ExecutorState = createExecutor(undefined, 0).state;
   readonly actions: ExecutorAction[] = [];
   readonly events: ExecutorEvent[] = [];
   last: { actions: readonly ExecutorAction[]; events: readonly ExecutorEvent[] } = { actions: [], events: [] };
@@ -80,11 +86,10 @@ export class Run {
     return result.actions;
   }
 
+  /** Starts the operation; `options` are the client options createExecutor takes (a fresh executor then). */
   start(operation: OperationInput, topo: TopologyDescription, now = 0, options?: ExecutorOptions, seed = 1): readonly ExecutorAction[] {
-    const input: ExecutorInput = options === undefined
-      ? { type: 'start', operation, topology: topo, random: seededRandom(seed) }
-      : { type: 'start', operation, topology: topo, random: seededRandom(seed), options };
-    return this.step(input, now);
+    if (options !== undefined) this.state = createExecutor(options, now).state;
+    return this.step({ type: 'start', operation, topology: topo, random: seededRandom(seed) }, now);
   }
 
   of<T extends ExecutorAction['type']>(type: T): Extract<ExecutorAction, { type: T }>[] {

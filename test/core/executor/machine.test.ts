@@ -6,7 +6,7 @@ import { readPreference } from '../../../core/selection/read-preference.js';
 import { MongoWriteConcernError } from '../../../core/executor/errors.js';
 import { errorLabelsOf } from '../../../core/executor/labels.js';
 import { retryableWritesUnsupportedMessage } from '../../../core/executor/constants.js';
-import { Run, connection, find, insertOne, lsid, server, topology } from './helpers.js';
+import { Run, connection, selectedServer, find, insertOne, lsid, server, topology } from './helpers.js';
 
 const primaryA = server('a:27017', 'RSPrimary');
 const primaryB = server('b:27017', 'RSPrimary');
@@ -20,7 +20,7 @@ const rsBPrimary = topology('ReplicaSetWithPrimary', [unknownA, primaryB]);
 function sendFirst(run: Run, c = 1, now = 0): number {
   const checkOut = run.lastOf('checkOut');
   assert.ok(checkOut, 'expected a checkOut');
-  const s = run.state.server!;
+  const s = selectedServer(run.state);
   run.step({ type: 'checkedOut', connection: connection(c, s) }, now);
   return run.lastOf('send')!.requestId;
 }
@@ -50,6 +50,33 @@ test('selection timeout fails the operation with the selection error, nothing se
   assert.instance((outcome as { error: Error }).error, MongoServerSelectionError);
   assert.is(run.of('send').length, 0);
   assert.is(run.state.phase, 'done');
+});
+
+test('selection events (server-selection.md "Logging"): started, waiting once per selection, then succeeded', () => {
+  const run = new Run();
+  run.start(insertOne({ operationId: 9 }), rsNoPrimary, 1000);
+  run.step({ type: 'timerFired' }, 5000);
+  run.step({ type: 'topologyChanged', topology: rsNoPrimary }, 5500);
+  run.step({ type: 'topologyChanged', topology: rsBPrimary }, 6000);
+  const selection = run.events.filter((e) => e.name.startsWith('serverSelection'));
+  assert.equal(selection.map((e) => e.name), ['serverSelectionStarted', 'serverSelectionWaiting', 'serverSelectionSucceeded']);
+  const [started, waiting, succeeded] = selection as unknown as Array<Record<string, unknown>>;
+  assert.equal([started!['operation'], started!['operationId'], started!['selector'], started!['topology']], ['insert', 9, null, rsNoPrimary]);
+  assert.is(waiting!['remainingTimeMS'], 30_000);
+  assert.is(succeeded!['address'], 'b:27017');
+  assert.is(succeeded!['topology'], rsBPrimary);
+});
+
+test('selection events: a timed-out selection ends with serverSelectionFailed carrying the error; a read names its read preference', () => {
+  const run = new Run();
+  run.start(find({ readPreference: readPreference('secondary') }), topology('ReplicaSetNoPrimary', [unknownA]), 0, { serverSelectionTimeoutMS: 500 });
+  run.step({ type: 'timerFired' }, 500);
+  const names = run.events.map((e) => e.name).filter((n) => n.startsWith('serverSelection'));
+  assert.equal(names, ['serverSelectionStarted', 'serverSelectionWaiting', 'serverSelectionFailed']);
+  const failed = run.eventsNamed('serverSelectionFailed')[0]!;
+  assert.instance(failed.failure, MongoServerSelectionError);
+  assert.is(failed.selector?.mode, 'secondary');
+  assert.is(run.eventsNamed('serverSelectionWaiting')[0]!.remainingTimeMS, 500);
 });
 
 // ---- retryable reads ------------------------------------------------------------------------
@@ -622,9 +649,13 @@ test('a bad start fails with a MongoInvalidArgumentError naming the bad part', (
   ];
   for (const [options, part] of badOptionsCases) {
     const run = new Run();
-    run.step({ type: 'start', operation: find(), options: options as never, topology: rsAB, random: { int: () => 0 } }, 0);
+    run.start(find(), rsAB, 0, options as never);
     assert.ok((run.failed().error as Error).message.includes(part), part);
   }
+  // The options moved to createExecutor: a start that still carries them is refused, naming why.
+  const oldCaller = new Run();
+  oldCaller.step({ type: 'start', operation: find(), topology: rsAB, random: { int: () => 0 }, options: { retryReads: false } } as never, 0);
+  assert.match((oldCaller.failed().error as Error).message, /createExecutor\(options, nowMs\)/);
   const badTopology = new Run();
   badTopology.step({ type: 'start', operation: find(), topology: {} as never, random: { int: () => 0 } }, 0);
   assert.ok((badTopology.failed().error as Error).message.includes('topology'));
@@ -686,6 +717,30 @@ test('time running backwards is clamped: durations are never negative', () => {
   sendFirst(run, 1, 100);
   run.step({ type: 'reply', reply: { ok: 1 } }, 50);
   assert.is(run.eventsNamed('commandSucceeded')[0]!.duration, 0);
+});
+
+// Issue 9: selectServer takes localThresholdMS as a parameter; the executor passes the
+// client's setting (ExecutorOptions.localThresholdMS, default 15) instead of relying on the
+// topology description.
+test('options localThresholdMS sets the latency window of every selection', () => {
+  const near = server('a:27017', 'RSPrimary', { roundTripTime: 10 });
+  const mid = server('b:27017', 'RSSecondary', { roundTripTime: 40 });
+  const rs = topology('ReplicaSetWithPrimary', [near, mid]);
+  const nearest = find({ readPreference: readPreference('nearest') });
+  const addresses = (options?: { localThresholdMS: number }): string[] => {
+    const seen = new Set<string>();
+    for (let seed = 1; seed <= 40; seed++) {
+      const run = new Run();
+      run.start(nearest, rs, 0, options, seed);
+      seen.add(run.lastOf('checkOut')!.address);
+    }
+    return [...seen].sort();
+  };
+  assert.equal(addresses({ localThresholdMS: 35 }), ['a:27017', 'b:27017']);
+  assert.equal(addresses(), ['a:27017']);
+  const bad = new Run();
+  bad.start(nearest, rs, 0, { localThresholdMS: -1 });
+  assert.match((bad.failed().error as Error).message, /localThresholdMS/);
 });
 
 test.run();

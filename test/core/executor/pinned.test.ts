@@ -10,7 +10,7 @@ import { executorInvariantViolations } from '../../../core/executor/invariants.j
 import { createExecutor, stepExecutor } from '../../../core/executor/machine.js';
 import { MongoServerClosedError } from '../../../core/executor/pinned.js';
 import type { ExecutorState } from '../../../core/executor/types.js';
-import { Run, connection, find, insertOne, lsid, server, topology } from './helpers.js';
+import { Run, connection, selectedServer, find, insertOne, lsid, server, topology } from './helpers.js';
 
 const a = 'a:27017';
 const b = 'b:27017';
@@ -28,7 +28,7 @@ test('a pinned getMore checks out from its server at once, even a secondary unde
   const actions = run.start(getMore(b), rsAB, 1000);
   // Selection with mode primary would have picked a; the pinned operation goes to b directly.
   assert.equal(actions, [{ type: 'checkOut', address: b, attempt: 1 }]);
-  assert.is(run.state.server!.address, b);
+  assert.is(selectedServer(run.state).address, b);
   run.step({ type: 'checkedOut', connection: connection(1, secondaryB) }, 1001);
   const send = run.lastOf('send')!;
   assert.is(send.address, b);
@@ -167,8 +167,9 @@ test('a bad pinnedAddress fails the start with an error naming it', () => {
 });
 
 test('the invariant checker names a pinned operation that strays or retries', () => {
-  const started = stepExecutor(createExecutor(), { type: 'start', operation: getMore(b), topology: rsAB, random: { int: () => 0 } }, 0).state;
+  const started = stepExecutor(createExecutor(undefined, 0).state, { type: 'start', operation: getMore(b), topology: rsAB, random: { int: () => 0 } }, 0).state;
   assert.equal(executorInvariantViolations(started), []);
+  if (started.phase !== 'checkingOut') throw new Error(`expected checkingOut, got ${started.phase}`);
   const strayed: ExecutorState = { ...started, server: primaryA };
   assert.ok(executorInvariantViolations(strayed).some((p) => /pinned to b:27017 but using a:27017/.test(p)));
   const retried: ExecutorState = { ...started, attempt: 2 };

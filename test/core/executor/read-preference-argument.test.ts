@@ -7,7 +7,7 @@ import { readPreference, readPreferenceModes, type ReadPreference } from '../../
 import type { ServerType, TopologyType } from '../../../core/sdam/types.js';
 import { directConnectionReadPreferenceMode, readPreferenceArgument } from '../../../core/executor/read-preference-argument.js';
 import type { OperationKind } from '../../../core/executor/types.js';
-import { Run, connection, find, insertOne, server, topology } from './helpers.js';
+import { Run, connection, selectedServer, find, insertOne, server, topology } from './helpers.js';
 
 function argument(topologyType: TopologyType, serverType: ServerType, rp: ReadPreference | null, kind: OperationKind = 'read') {
   return readPreferenceArgument({ kind, readPreference: rp, topologyType, serverType });
@@ -85,7 +85,7 @@ function sendOnce(topo: ReturnType<typeof topology>, operation = find()) {
   run.start(operation, topo, 0);
   const checkOut = run.lastOf('checkOut');
   assert.ok(checkOut, 'expected a checkOut');
-  run.step({ type: 'checkedOut', connection: connection(1, run.state.server!) }, 1);
+  run.step({ type: 'checkedOut', connection: connection(1, selectedServer(run.state)) }, 1);
   const send = run.lastOf('send')!;
   const started = run.eventsNamed('commandStarted')[0]!;
   return { run, send, started };
@@ -142,10 +142,10 @@ test('a read retried on another server type gets that server\'s $readPreference'
   // Mode primary: a secondary reached directly gets primaryPreferred; the retry, now on a replica
   // set primary, gets none.
   run.start(find(), topology('Single', [server('a:27017', 'RSSecondary')]), 0);
-  run.step({ type: 'checkedOut', connection: connection(1, run.state.server!) }, 0);
+  run.step({ type: 'checkedOut', connection: connection(1, selectedServer(run.state)) }, 0);
   run.step({ type: 'reply', reply: { ok: 0, code: 91, errmsg: 'shutting down' } }, 5);
   run.step({ type: 'topologyChanged', topology: topology('ReplicaSetWithPrimary', [server('a:27017', 'RSPrimary')]) }, 5);
-  run.step({ type: 'checkedOut', connection: connection(2, run.state.server!) }, 6);
+  run.step({ type: 'checkedOut', connection: connection(2, selectedServer(run.state)) }, 6);
   const sends = run.of('send');
   assert.is(sends.length, 2);
   assert.equal(sends[0]!.command.$readPreference, { mode: 'primaryPreferred' });

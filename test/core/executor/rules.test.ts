@@ -122,6 +122,13 @@ test('sensitive commands and failure redaction', () => {
   }
   assert.ok(isSensitiveCommand({ hello: 1, speculativeAuthenticate: {} }));
   assert.ok(isSensitiveCommand({ isMaster: 1, speculativeAuthenticate: {} }));
+  // Issue 9: command names are matched case-insensitively (the Node driver and the spec's
+  // legacy-hello note), so a differently cased sensitive command is still redacted.
+  for (const name of ['createuser', 'CREATEUSER', 'saslstart', 'SaslContinue', 'updateuser', 'Authenticate', 'GETNONCE', 'copyDb', 'copyDbSaslStart', 'copyDbGetNonce']) {
+    assert.ok(isSensitiveCommand({ [name]: 1 }), name);
+  }
+  assert.ok(isSensitiveCommand({ HELLO: 1, speculativeAuthenticate: {} }));
+  assert.not.ok(isSensitiveCommand({ createUsers: 1 }));
   assert.not.ok(isSensitiveCommand({ hello: 1 }));
   assert.not.ok(isSensitiveCommand({ find: 'c', speculativeAuthenticate: {} }));
   assert.not.ok(isSensitiveCommand({}));

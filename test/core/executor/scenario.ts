@@ -101,7 +101,7 @@ export const scenarioArb = fc.record({
 export type Scenario = typeof scenarioArb extends fc.Arbitrary<infer T> ? T : never;
 
 function serversOf(state: ExecutorState): ServerDescription[] {
-  return [...(state.topology?.servers.values() ?? [])];
+  return 'topology' in state ? [...state.topology.servers.values()] : [];
 }
 
 /** The input an intent turns into, given the current state. Fresh objects on every call. */
@@ -112,9 +112,9 @@ function inputFor(intent: Intent, state: ExecutorState, nextConnectionId: number
       case 'selecting':
         return c % 2 === 0 ? { type: 'timerFired' } : { type: 'topologyChanged', topology: topologies[c % topologies.length]! };
       case 'checkingOut':
-        return c % 3 === 0 ? { type: 'checkOutFailed', error: checkOutError(c), connectionGeneration: c % 2 } : { type: 'checkedOut', connection: connection(nextConnectionId, state.server!, { generation: c % 2 }) };
+        return c % 3 === 0 ? { type: 'checkOutFailed', error: checkOutError(c), connectionGeneration: c % 2 } : { type: 'checkedOut', connection: connection(nextConnectionId, state.server, { generation: c % 2 }) };
       case 'awaitingReply':
-        return c % 4 === 0 ? { type: 'networkError', error: new MongoNetworkError('reset'), timeout: c % 8 === 0 } : { type: 'reply', reply: replies[c % replies.length]!, requestId: state.inFlight!.requestId };
+        return c % 4 === 0 ? { type: 'networkError', error: new MongoNetworkError('reset'), timeout: c % 8 === 0 } : { type: 'reply', reply: replies[c % replies.length]!, requestId: state.inFlight.requestId };
       default:
         return { type: 'timerFired' };
     }
@@ -147,7 +147,7 @@ function inputFor(intent: Intent, state: ExecutorState, nextConnectionId: number
 function drainInput(state: ExecutorState, nextConnectionId: number): ExecutorInput {
   switch (state.phase) {
     case 'checkingOut':
-      return { type: 'checkedOut', connection: connection(nextConnectionId, state.server!) };
+      return { type: 'checkedOut', connection: connection(nextConnectionId, state.server) };
     case 'awaitingReply':
       return { type: 'reply', reply: { ok: 1 } };
     default:
@@ -172,8 +172,8 @@ export function run(scenario: Scenario): Trace {
     ...(scenario.nearest && spec.kind !== 'write' ? { readPreference: readPreference('nearest') } : {}),
     ...(scenario.pinned !== null ? { pinnedAddress: scenario.pinned } : {}),
   };
-  let state = createExecutor();
   let now = 0;
+  let state = createExecutor({ retryReads: scenario.retryReads, retryWrites: scenario.retryWrites, serverSelectionTimeoutMS: scenario.timeoutMS }, now).state;
   let nextConnectionId = 1;
   const actions: ExecutorAction[] = [];
   const events: ExecutorEvent[] = [];
@@ -187,7 +187,6 @@ export function run(scenario: Scenario): Trace {
   apply({
     type: 'start',
     operation,
-    options: { retryReads: scenario.retryReads, retryWrites: scenario.retryWrites, serverSelectionTimeoutMS: scenario.timeoutMS },
     topology: topologies[scenario.topology]!,
     random: seededRandom(scenario.seed),
   });

@@ -4,7 +4,7 @@
  */
 import { createMonitor, stepMonitor, type MonitorAction, type MonitorInput, type MonitorState } from '../../../core/monitor/index.js';
 import type { MonitorOptionsInput } from '../../../core/monitor/index.js';
-import type { ServerHeartbeatEvent } from '../../../core/monitor/index.js';
+import type { MonitorEvent } from '../../../core/monitor/index.js';
 
 export type CheckAction = Extract<MonitorAction, { type: 'check' }>;
 
@@ -12,7 +12,7 @@ export class Harness {
   state: MonitorState;
   now: number;
   actions: readonly MonitorAction[];
-  events: readonly ServerHeartbeatEvent[];
+  events: readonly MonitorEvent[];
 
   constructor(options: Partial<MonitorOptionsInput> = {}, startMs = 0) {
     const step = createMonitor({ address: 'a:27017', ...options }, startMs);

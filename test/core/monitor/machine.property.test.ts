@@ -15,6 +15,7 @@ import {
   type MonitorInput,
   type MonitorOptionsInput,
   type MonitorState,
+  type MonitorEvent,
   type ServerHeartbeatEvent,
 } from '../../../core/monitor/index.js';
 
@@ -101,7 +102,7 @@ function toInput(op: Op, state: MonitorState): MonitorInput {
 }
 
 interface Trace {
-  readonly outputs: Array<{ readonly actions: readonly MonitorAction[]; readonly events: readonly ServerHeartbeatEvent[] }>;
+  readonly outputs: Array<{ readonly actions: readonly MonitorAction[]; readonly events: readonly MonitorEvent[] }>;
 }
 
 function streamingEnabled(o: MonitorOptionsInput): boolean {
@@ -126,11 +127,12 @@ class Model {
 
   constructor(readonly options: MonitorOptionsInput) {}
 
-  observe(input: MonitorInput | null, nowMs: number, actions: readonly MonitorAction[], events: readonly ServerHeartbeatEvent[]): void {
+  observe(input: MonitorInput | null, nowMs: number, actions: readonly MonitorAction[], events: readonly MonitorEvent[]): void {
     const hf = this.options.heartbeatFrequencyMS!;
     if (this.closed) {
       assert.equal(actions, [], 'no actions after close');
-      assert.equal(events, [], 'no events after close');
+      // core/machine.ts rule (b): each input after close is ignored, and says so.
+      assert.equal(events, [{ name: 'inputIgnored', machine: 'monitor', input: input?.type, state: 'closed', reason: 'the monitor is closed' }], 'only inputIgnored after close');
       return;
     }
     if (input?.type === 'requestCheck' && !this.inFlight) this.requestedSinceEnd = true;
@@ -145,7 +147,9 @@ class Model {
     let endedThisStep: ServerHeartbeatEvent | null = null;
     let endedKnownBefore = knownBefore;
     for (const e of events) {
-      if (e.name === 'serverHeartbeatStarted') {
+      // Time only moves forward here and nothing fits a closed monitor only (checked above).
+      if (e.name === 'clockWentBackwards' || e.name === 'inputIgnored') assert.unreachable(`${e.name} while open and time moves forward`);
+      else if (e.name === 'serverHeartbeatStarted') {
         assert.ok(!this.inFlight, 'two heartbeats started without one ending');
         this.inFlight = true;
       } else {

@@ -404,7 +404,7 @@ closing('cancelling a stream check stops the RTT monitor and clears the RTT', ()
   assert.is(h.state.rttMonitor.running, false);
 });
 
-closing('close cancels the check, the connection, the RTT monitor and the timer; later inputs do nothing', () => {
+closing('close cancels the check, the connection, the RTT monitor and the timer; later inputs do nothing but say so', () => {
   const h = afterHandshake({ serverMonitoringMode: 'stream' }, true);
   h.after(2, { type: 'rttPingSucceeded', pingId: 1 }); // arms the RTT timer
   const id = h.checkId();
@@ -421,7 +421,8 @@ closing('close cancels the check, the connection, the RTT monitor and the timer;
   ] as const) {
     h.after(100_000, input);
     assert.equal(h.actions, [], input.type);
-    assert.equal(h.events, [], input.type);
+    // core/machine.ts rule (b): ignored, with an inputIgnored event naming the input and the phase.
+    assert.equal(h.events, [{ name: 'inputIgnored', machine: 'monitor', input: input.type, state: 'closed', reason: 'the monitor is closed' }], input.type);
   }
 });
 
@@ -444,7 +445,8 @@ inputs('bad now and malformed inputs are rejected naming the bad part; state is 
   const h = new Harness({}, 100);
   const s = h.state;
   const bad = (fn: () => unknown, pattern: RegExp): void => assert.throws(fn, (e: unknown) => e instanceof MongoInvalidArgumentError && pattern.test((e as Error).message), String(pattern));
-  bad(() => stepMonitor(s, { type: 'timerFired' }, 99), /now must not go backwards/);
+  // An earlier now is not malformed: core/machine.ts clamps it and reports it (test/core/machine-contract.test.ts).
+  assert.equal(stepMonitor(s, { type: 'timerFired' }, 99).events, [{ name: 'clockWentBackwards', machine: 'monitor', nowMs: 99, lastNowMs: 100 }]);
   bad(() => stepMonitor(s, { type: 'timerFired' }, Number.NaN), /now must be a finite/);
   bad(() => createMonitor({ address: 'a:1' }, Number.POSITIVE_INFINITY), /now must be a finite/);
   bad(() => stepMonitor(s, { type: 'explode' } as never, 100), /unknown monitor input type explode/);

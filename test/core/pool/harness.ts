@@ -2,7 +2,7 @@
  * A small driver for the pool machine in tests: keeps the state and a `now`, records the
  * actions and events of the last step, and offers shorthands for the usual inputs.
  */
-import { createPool, stepPool, type ConnectionPoolEvent, type PoolAction, type PoolInput, type PoolOptionsInput, type PoolState } from '../../../core/pool/index.js';
+import { createPool, stepPool, type PoolEvent, type PoolAction, type PoolInput, type PoolOptionsInput, type PoolState } from '../../../core/pool/index.js';
 
 export const address = 'db1.example.com:27017';
 
@@ -10,13 +10,13 @@ export class PoolHarness {
   state: PoolState;
   now: number;
   actions: readonly PoolAction[];
-  events: readonly ConnectionPoolEvent[];
+  events: readonly PoolEvent[];
   /** Every event since creation, in order. */
-  readonly allEvents: ConnectionPoolEvent[] = [];
+  readonly allEvents: PoolEvent[] = [];
   private nextRequestId = 1;
 
   constructor(options: PoolOptionsInput = {}, startMs = 0) {
-    const step = createPool(address, options, startMs);
+    const step = createPool({ ...options, address }, startMs);
     this.state = step.state;
     this.now = startMs;
     this.actions = step.actions;

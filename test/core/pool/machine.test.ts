@@ -355,11 +355,12 @@ test('close: fails waiting and pending checkOuts, closes available and pending c
   h.step({ type: 'checkIn', connectionId: inUse });
   assert.equal(h.eventNames(), ['connectionCheckedIn', 'connectionClosed']);
   assert.equal(h.closedReasons(), [[inUse, 'poolClosed']]);
-  // A closed pool stays closed and refuses checkOut.
-  h.step({ type: 'ready' });
-  h.step({ type: 'clear' });
-  h.step({ type: 'close' });
-  assert.equal(h.events, []);
+  // A closed pool stays closed and refuses checkOut; ready/clear/close no longer fit (core/machine.ts rule (b)).
+  for (const type of ['ready', 'clear', 'close'] as const) {
+    h.step({ type });
+    assert.equal(h.actions, [], type);
+    assert.equal(h.events.map((e) => (e.name === 'inputIgnored' ? `${e.input}:${e.state}` : e.name)), [`${type}:closed`], type);
+  }
   const r3 = h.checkOut();
   const err = h.failureOf(r3);
   assert.ok(err instanceof PoolClosedError);
@@ -466,17 +467,19 @@ test('misuse is rejected with MongoInvalidArgumentError naming the problem, leav
   const before = h.state;
   const rejects = (fn: () => unknown, pattern: RegExp) =>
     assert.throws(fn, (e: unknown) => e instanceof MongoInvalidArgumentError && pattern.test((e as Error).message));
-  rejects(() => stepPool(before, { type: 'checkIn', connectionId: 5 }, 0), /checkIn of connection 5/);
+  rejects(() => stepPool(before, { type: 'checkIn', connectionId: 5 }, 0), /checkIn of connection 5, which the pool for .* did not create/);
   rejects(() => stepPool(before, { type: 'checkOut', requestId: 1.5 }, 0), /requestId/);
   const queued = stepPool(before, { type: 'checkOut', requestId: 1 }, 0).state;
-  rejects(() => stepPool(queued, { type: 'checkOut', requestId: 1 }, 0), /already outstanding/);
-  rejects(() => stepPool(queued, { type: 'checkIn', connectionId: 1 }, 0), /not checked out/);
+  // Inputs that do not fit the state, and an earlier now, are not misuse: core/machine.ts
+  // ignores / clamps them with an event (test/core/machine-contract.test.ts has the rule).
+  assert.equal(stepPool(queued, { type: 'checkOut', requestId: 1 }, 0).events.map((e) => e.name), ['inputIgnored']);
+  assert.equal(stepPool(queued, { type: 'checkIn', connectionId: 1 }, 0).events.map((e) => e.name), ['inputIgnored']);
   rejects(() => stepPool(before, { type: 'ready' }, Number.NaN), /finite/);
   const later = stepPool(before, { type: 'timerFired' }, 100).state;
-  rejects(() => stepPool(later, { type: 'timerFired' }, 99), /backwards/);
+  assert.equal(stepPool(later, { type: 'timerFired' }, 99).events, [{ name: 'clockWentBackwards', machine: 'pool', nowMs: 99, lastNowMs: 100 }]);
   rejects(() => stepPool(before, { type: 'clear', serviceId: 'x' }, 0), /non-load-balanced/);
   rejects(() => stepPool(before, { type: 'bogus' } as never, 0), /Unknown pool input type "bogus"/);
-  rejects(() => createPool('', {}), /address/);
+  rejects(() => createPool({ address: '' }, 0), /address/);
   // The failed steps changed nothing: `before` still works.
   assert.is(stepPool(before, { type: 'checkOut', requestId: 3 }, 0).state.connections.size, 1);
 });

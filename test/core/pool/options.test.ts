@@ -42,7 +42,7 @@ for (const [name, value, message] of bad) {
 
 test('minPoolSize may not exceed a non-zero maxPoolSize', () => {
   assert.throws(
-    () => createPool('h:1', { minPoolSize: 5, maxPoolSize: 4 }),
+    () => createPool({ address: 'h:1', minPoolSize: 5, maxPoolSize: 4 }, 0),
     (e: unknown) => e instanceof MongoInvalidArgumentError && /'minPoolSize' \(5\) must not exceed 'maxPoolSize' \(4\)/.test((e as Error).message),
   );
   assert.is(resolvePoolOptions({ minPoolSize: 5, maxPoolSize: 0 }).minPoolSize, 5);

@@ -9,7 +9,7 @@ import {
   createPool,
   poolInvariantViolations,
   stepPool,
-  type ConnectionPoolEvent,
+  type PoolEvent,
   type PoolAction,
   type PoolInput,
   type PoolOptionsInput,
@@ -101,7 +101,7 @@ interface Run {
 }
 
 function runCommands(options: PoolOptionsInput, commands: readonly Command[]): Run {
-  const created = createPool('h:27017', options, 0);
+  const created = createPool({ ...options, address: 'h:27017' }, 0);
   let state = created.state;
   let now = 0;
   let nextRequestId = 1;
@@ -143,7 +143,7 @@ function runCommands(options: PoolOptionsInput, commands: readonly Command[]): R
 
 function checkStep(
   actions: readonly PoolAction[],
-  events: readonly ConnectionPoolEvent[],
+  events: readonly PoolEvent[],
   state: PoolState,
   wasClosed: boolean,
   outstanding: Set<number>,
@@ -184,10 +184,10 @@ test('random input sequences: no throw, invariants hold, every checkOut ends onc
   );
 });
 
-test('random misuse is rejected with MongoInvalidArgumentError and nothing else', () => {
+test('random misuse: an id the pool never created is rejected; an input that does not fit is ignored, named, changing nothing', () => {
   fc.assert(
     fc.property(optionsArb, fc.array(commandArb, { maxLength: 40 }), fc.nat({ max: 30 }), (options, commands, bad) => {
-      let state = createPool('h:27017', options, 0).state;
+      let state = createPool({ ...options, address: 'h:27017' }, 0).state;
       let requestId = 1;
       for (const cmd of commands) {
         const next = toInput(state, cmd, state.lastNowMs, requestId);
@@ -197,17 +197,22 @@ test('random misuse is rejected with MongoInvalidArgumentError and nothing else'
       }
       const inUse = new Set(idsIn(state, 'inUse'));
       const pendingOrGone = (id: number) => !state.connections.has(id) || state.connections.get(id)?.state === 'pending';
-      const misuse: PoolInput[] = [];
-      if (!inUse.has(bad)) misuse.push({ type: 'checkIn', connectionId: bad });
-      if (!pendingOrGone(bad)) misuse.push({ type: 'established', connectionId: bad });
+      const created = (id: number) => id >= 1 && id < state.nextConnectionId;
+      // CMAP "Checking In a Connection": a connection the pool did not create MUST be an error.
+      if (!created(bad)) {
+        assert.throws(() => stepPool(state, { type: 'checkIn', connectionId: bad }, state.lastNowMs), (e: unknown) => e instanceof MongoInvalidArgumentError, 'checkIn of a connection never created');
+      }
+      // core/machine.ts rule (b): created but not checked out, not being established, a request already queued.
+      const misfits: PoolInput[] = [];
+      if (created(bad) && !inUse.has(bad)) misfits.push({ type: 'checkIn', connectionId: bad });
+      if (!pendingOrGone(bad)) misfits.push({ type: 'established', connectionId: bad });
       const waiting = state.waitQueue[0];
-      if (waiting !== undefined) misuse.push({ type: 'checkOut', requestId: waiting.requestId });
-      for (const input of misuse) {
-        assert.throws(
-          () => stepPool(state, input, state.lastNowMs),
-          (e: unknown) => e instanceof MongoInvalidArgumentError,
-          `${input.type} should be rejected as misuse`,
-        );
+      if (waiting !== undefined) misfits.push({ type: 'checkOut', requestId: waiting.requestId });
+      for (const input of misfits) {
+        const step = stepPool(state, input, state.lastNowMs);
+        assert.equal(step.actions, [], `${input.type}: no actions`);
+        assert.equal(step.events.map((e) => (e.name === 'inputIgnored' ? `${e.machine}:${e.input}:${e.state}` : e.name)), [`pool:${input.type}:${state.status}`], `${input.type}: one inputIgnored event`);
+        assert.equal(plain(step.state), plain(state), `${input.type}: state unchanged`);
       }
     }),
     { numRuns: 200 },

@@ -1,18 +1,21 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import {
-  applyApplicationError,
   commandErrorOf,
   isNotWritablePrimary,
   isRecovering,
   isShutdown,
-  markScanned,
   poolGeneration,
   type ApplicationErrorInput,
   type MonitoringMode,
   type TopologyState,
 } from '../../../core/sdam/index.js';
-import { hello, primary, topology } from './helpers.js';
+import { applyApplicationError, hello, markScanned, primary, topology } from './helpers.js';
+import { throwingProxy } from '../../support/hostile.js';
+// The handler stepTopology dispatches application errors to: it never throws, whatever it is given.
+import { applyApplicationError as applicationErrorHandler } from '../../../core/sdam/error-handling.js';
+import { stepTopology } from '../../../core/sdam/index.js';
+import { MongoInvalidArgumentError } from '../../../core/errors.js';
 
 const tv = (counter: number) => ({ processId: '000000000000000000000001', counter });
 
@@ -140,6 +143,41 @@ test('errors for unknown or invalid addresses are ignored', () => {
   const bad = applyApplicationError(s, { address: '', kind: 'network', handshakeCompleted: true }, 5);
   assert.ok(bad.state === s);
   assert.is(bad.warnings.length, 1);
+});
+
+// Issue 9: applyApplicationError is documented never to throw, but a response or input whose
+// getters throw escaped as an exception, and a NaN generation or time was used as if valid.
+test('hostile application errors never throw: unreadable input is ignored with a warning naming the part', () => {
+  const s = withPrimary();
+  const ignoredWith = (input: unknown, now: number, part: RegExp): void => {
+    const r = applicationErrorHandler(s, input as ApplicationErrorInput, now);
+    assert.ok(r.state === s, `state unchanged for ${part}`);
+    assert.equal([r.actions.length, r.events.length], [0, 0]);
+    assert.is(r.warnings.length, 1, `one warning for ${part}`);
+    assert.match(r.warnings[0]!, part);
+  };
+  ignoredWith(throwingProxy(), 5, /could not be read/);
+  ignoredWith(null, 5, /must be an object/);
+  ignoredWith('network', 5, /must be an object/);
+  ignoredWith({ address: 'a:27017', kind: 'network', handshakeCompleted: true, generation: Number.NaN }, 5, /generation/);
+  ignoredWith({ address: 'a:27017', kind: 'network', handshakeCompleted: true, generation: -1 }, 5, /generation/);
+  ignoredWith({ address: 'a:27017', kind: 'network', handshakeCompleted: true, generation: 0.5 }, 5, /generation/);
+  ignoredWith({ address: 'a:27017', kind: 'network', handshakeCompleted: true }, Number.NaN, /now/);
+  ignoredWith({ address: 'a:27017', kind: 'network', handshakeCompleted: true }, Number.POSITIVE_INFINITY, /now/);
+  ignoredWith({ address: 'a:27017', kind: 'lightning', handshakeCompleted: true }, 5, /kind/);
+  ignoredWith({ address: 'a:27017', kind: 'network', handshakeCompleted: 'yes' }, 5, /handshakeCompleted/);
+  ignoredWith({ address: 'a:27017', kind: 'network', handshakeCompleted: true, errorLabels: throwingProxy([]) }, 5, /could not be read/);
+  // A response that cannot be read is treated like one that is not a document: not a state change.
+  const unreadable = applicationErrorHandler(s, command(throwingProxy({ ok: 0, code: 91 })), 5);
+  assert.ok(unreadable.state === s);
+  assert.equal(commandErrorOf(throwingProxy({ ok: 0 })), null);
+  assert.equal(commandErrorOf({ ok: 0, code: 91, errmsg: 'x', errorLabels: throwingProxy(['L']) }), null);
+  // The same error with a readable response still marks the server Unknown (the checks do not over-reach).
+  assert.is(applyApplicationError(s, command({ ok: 0, code: 91, errmsg: 'shutdown' }), 5).state.description.servers.get('a:27017')?.type, 'Unknown');
+  // Through the machine's one entry point, an input it cannot read at all is the typed error.
+  for (const [input, now] of [[throwingProxy(), 5], [null, 5], ['network', 5], [{ type: 'applicationError', address: 'a:27017', kind: 'network', handshakeCompleted: true, generation: 0 }, Number.NaN]] as const) {
+    assert.throws(() => stepTopology(s, input as never, now), (e: unknown) => e instanceof MongoInvalidArgumentError);
+  }
 });
 
 test.run();

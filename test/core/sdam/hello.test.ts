@@ -3,6 +3,8 @@ import * as assert from 'uvu/assert';
 import { ObjectId, Long, Timestamp } from 'bson';
 import { parseHello } from '../../../core/sdam/hello.js';
 import { maxHostsPerHelloList, maxTagsPerServer } from '../../../core/sdam/constants.js';
+import { normalizeAddress } from '../../../core/sdam/address.js';
+import { throwingProxy } from '../../support/hostile.js';
 
 const rtt = { roundTripTime: 7 };
 const parse = (reply: unknown) => parseHello('a:27017', reply, rtt, 100);
@@ -171,6 +173,45 @@ test('unchanged host lists, tags and topologyVersion are shared with the previou
   assert.is(p2.electionId, '000000000000000000000007');
   const p3 = parseHello('a:27017', { ...oid, electionId: new ObjectId('000000000000000000000008') }, rtt, 500, p2);
   assert.is(p3.electionId, '000000000000000000000008');
+});
+
+// Issue 9: `out[key] = tag` dropped a "__proto__" tag, so the server looked untagged.
+test('hello tags named __proto__ or constructor are kept as ordinary tags', () => {
+  const tags = JSON.parse('{"__proto__": "x", "constructor": "y", "dc": "ny"}') as Record<string, string>;
+  const sd = parse({ ok: 1, setName: 'rs', secondary: true, tags });
+  assert.is(sd.error, null);
+  assert.equal(Object.keys(sd.tags).sort(), ['__proto__', 'constructor', 'dc']);
+  assert.ok(Object.hasOwn(sd.tags, '__proto__') && sd.tags['__proto__'] === 'x');
+  assert.is(Object.getPrototypeOf(sd.tags), Object.prototype);
+  assert.is(parseHello('a:27017', { ok: 1, setName: 'rs', secondary: true, tags }, rtt, 200, sd).tags, sd.tags, 'unchanged tags are shared');
+});
+
+// Issue 9: negative sizes, a NUL byte in a reported host and a NaN time were accepted as data.
+test('negative sizes, control characters in hosts and non-finite times make the server Unknown with an error naming the field', () => {
+  const base = { ok: 1, setName: 'rs', isWritablePrimary: true, hosts: ['a:27017'] };
+  const unknownWith = (sd: ReturnType<typeof parse>, field: RegExp): void => {
+    assert.is(sd.type, 'Unknown');
+    assert.ok(sd.error !== null && field.test(sd.error), `${sd.error} should match ${field}`);
+    assert.not.ok(sd.error!.includes('\0'), 'the error does not carry the raw NUL byte');
+  };
+  for (const field of ['maxBsonObjectSize', 'maxMessageSizeBytes', 'maxWriteBatchSize']) {
+    unknownWith(parse({ ...base, [field]: -1 }), new RegExp(field));
+    unknownWith(parse({ ...base, [field]: 0 }), new RegExp(field));
+  }
+  assert.is(parse({ ...base, maxBsonObjectSize: 16 * 1024 * 1024 }).maxBsonObjectSize, 16 * 1024 * 1024);
+  unknownWith(parse({ ...base, hosts: ['a:27017', 'b\0c:27017'] }), /hosts\[1\]/);
+  unknownWith(parse({ ...base, me: 'a\0:27017' }), /'me'/);
+  unknownWith(parse({ ...base, primary: 'a\u0007b:27017' }), /'primary'/);
+  assert.is(normalizeAddress('a\u007fb:1').ok, false);
+  assert.is(normalizeAddress('[::1\0]:1').ok, false);
+  for (const now of [Number.NaN, Number.POSITIVE_INFINITY]) {
+    const sd = parseHello('a:27017', base, rtt, now);
+    unknownWith(sd, /now/);
+    assert.ok(!Number.isNaN(sd.lastUpdateTime), 'no NaN is stored');
+  }
+  unknownWith(parseHello('a:27017', base, { roundTripTime: Number.NaN }, 100), /roundTripTime/);
+  unknownWith(parseHello('a:27017', base, throwingProxy({ roundTripTime: 1 }), 100), /could not be read/);
+  unknownWith(parse(throwingProxy(base)), /could not be read/);
 });
 
 test.run();

@@ -12,11 +12,10 @@ import * as assert from 'uvu/assert';
 import fc from 'fast-check';
 import { parseConnectionString } from '../../../core/uri/parse.js';
 import {
-  applyApplicationError,
-  applyCheckFailure,
-  applyHello,
   createTopology,
   electionIdFirstWireVersion,
+  stepTopology,
+  type ApplicationErrorInput,
   type MonitoringMode,
   type TopologyResult,
   type TopologyState,
@@ -30,7 +29,7 @@ const electionIds = [null, '000000000000000000000001', '000000000000000000000002
 type Step =
   | { readonly kind: 'hello'; readonly address: string; readonly reply: unknown }
   | { readonly kind: 'fail'; readonly address: string; readonly timeout: boolean }
-  | { readonly kind: 'appError'; readonly address: string; readonly error: Parameters<typeof applyApplicationError>[1] };
+  | { readonly kind: 'appError'; readonly address: string; readonly error: ApplicationErrorInput };
 
 const hostsArb = fc.subarray([...addresses]);
 const memberFields = (wire: fc.Arbitrary<number>) =>
@@ -77,7 +76,7 @@ const garbageReplyArb: fc.Arbitrary<unknown> = fc.oneof(
   fc.constant({ ok: 1, setName: 'rs', secondary: true, hosts: ['a:27017', 'A:27017', 'a', 'not a host:99999'] }),
 );
 
-const appErrorArb: fc.Arbitrary<Parameters<typeof applyApplicationError>[1]> = fc.record({
+const appErrorArb: fc.Arbitrary<ApplicationErrorInput> = fc.record({
   address: fc.constantFrom(...addresses),
   kind: fc.constantFrom('network' as const, 'timeout' as const, 'command' as const),
   handshakeCompleted: fc.boolean(),
@@ -103,15 +102,15 @@ const modeArb = fc.constantFrom<MonitoringMode>('multiThreaded', 'singleThreaded
 function run(uri: string, mode: MonitoringMode, steps: readonly Step[], observe: (r: TopologyResult, s: Step | null) => void): TopologyResult[] {
   const results: TopologyResult[] = [];
   let now = 0;
-  let result = createTopology(parseConnectionString(uri), { monitoringMode: mode }, now);
+  let result = createTopology({ connectionString: parseConnectionString(uri), monitoringMode: mode }, now);
   results.push(result);
   observe(result, null);
   for (const s of steps) {
     now += 7;
     const state: TopologyState = result.state;
-    if (s.kind === 'hello') result = applyHello(state, { address: s.address, reply: s.reply, roundTripTime: 3 }, now);
-    else if (s.kind === 'fail') result = applyCheckFailure(state, { address: s.address, kind: s.timeout ? 'timeout' : 'network', message: 'x' }, now);
-    else result = applyApplicationError(state, s.error, now);
+    if (s.kind === 'hello') result = stepTopology(state, { type: 'hello', address: s.address, reply: s.reply, roundTripTime: 3 }, now);
+    else if (s.kind === 'fail') result = stepTopology(state, { type: 'checkFailure', address: s.address, kind: s.timeout ? 'timeout' : 'network', message: 'x' }, now);
+    else result = stepTopology(state, { type: 'applicationError', ...s.error }, now);
     results.push(result);
     observe(result, s);
   }

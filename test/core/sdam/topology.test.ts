@@ -1,8 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import {
-  applyCheckFailure,
-  closeTopology,
   createTopology,
   maxServersPerTopology,
   poolGeneration,
@@ -11,7 +9,7 @@ import {
   type TopologyDescriptionChangedEvent,
 } from '../../../core/sdam/index.js';
 import { MongoInvalidArgumentError } from '../../../core/errors.js';
-import { connectionString, eventNames, hello, primary, secondary, topology } from './helpers.js';
+import { applyCheckFailure, closeTopology, connectionString, eventNames, hello, primary, secondary, topology } from './helpers.js';
 
 test('initial TopologyType follows the SDAM table', () => {
   assert.is(topology('mongodb://a,b').state.description.type, 'Unknown');
@@ -29,7 +27,7 @@ test('initial TopologyType follows the SDAM table', () => {
 test('creation publishes opening events and starts a monitor per seed', () => {
   const r = topology('mongodb://A,b:27018', { topologyId: 7 });
   assert.equal(eventNames(r), ['topologyOpening', 'topologyDescriptionChanged', 'serverOpening:a:27017', 'serverOpening:b:27018']);
-  assert.ok(r.events.every((e) => e.topologyId === 7));
+  assert.ok(r.events.every((e) => 'topologyId' in e && e.topologyId === 7));
   const changed = r.events[1] as TopologyDescriptionChangedEvent;
   assert.is(changed.previousDescription.servers.size, 0);
   assert.is(changed.previousDescription.type, 'Unknown');
@@ -49,10 +47,12 @@ test('load-balanced mode: the server is a LoadBalancer at once and never monitor
   assert.is(r.state.description.type, 'LoadBalanced');
   assert.is(r.state.description.servers.get('a:27017')?.type, 'LoadBalancer');
   assert.equal(r.actions, [{ type: 'readyPool', address: 'a:27017' }]);
+  // core/machine.ts rule (b): monitor input does not fit a load-balanced topology.
   const after = hello(r.state, 'a:27017', { ok: 1, isWritablePrimary: true });
-  assert.is(after.events.length, 0);
+  assert.equal(after.events, [{ name: 'inputIgnored', machine: 'topology', input: 'hello', state: 'loadBalanced', reason: 'a load-balanced topology is not monitored' }]);
+  assert.ok(after.state === r.state);
   assert.is(after.state.description.servers.get('a:27017')?.type, 'LoadBalancer');
-  assert.is(applyCheckFailure(r.state, { address: 'a:27017', kind: 'network', message: 'x' }, 1).events.length, 0);
+  assert.equal(eventNames(applyCheckFailure(r.state, { address: 'a:27017', kind: 'network', message: 'x' }, 1)), ['inputIgnored']);
 });
 
 test('forbidden configuration combinations are rejected with the reason', () => {
@@ -63,9 +63,9 @@ test('forbidden configuration combinations are rejected with the reason', () => 
     [[['a', 'b'], { loadBalanced: true }], 'loadBalanced=true cannot be used with multiple hosts'],
   ];
   for (const [args, message] of bad) {
-    assert.throws(() => createTopology(connectionString(...args)), (e: unknown) => e instanceof MongoInvalidArgumentError && e.message === message);
+    assert.throws(() => createTopology({ connectionString: connectionString(...args) }, 0), (e: unknown) => e instanceof MongoInvalidArgumentError && e.message === message);
   }
-  assert.equal(createTopology(connectionString([])).warnings, ['the topology was created with no seeds']);
+  assert.equal(createTopology({ connectionString: connectionString([]) }, 0).warnings, ['the topology was created with no seeds']);
 });
 
 test('a primary adds its members, removes the rest, and reports both', () => {
@@ -234,8 +234,11 @@ test('closing removes every server, then publishes TopologyClosedEvent last', ()
   assert.is(closed.state.description.type, 'Unknown');
   assert.is(closed.state.description.servers.size, 0);
   assert.equal(closed.actions.map((a) => a.type), ['stopMonitoring', 'stopMonitoring']);
-  assert.is(hello(closed.state, 'a:27017', { ok: 1 }).events.length, 0);
-  assert.is(closeTopology(closed.state, 10).events.length, 0);
+  // core/machine.ts rule (b): nothing fits a closed topology; each input is ignored, named.
+  assert.equal(hello(closed.state, 'a:27017', { ok: 1 }, 10).events, [{ name: 'inputIgnored', machine: 'topology', input: 'hello', state: 'closed', reason: 'the topology is closed' }]);
+  const again = closeTopology(closed.state, 10);
+  assert.equal(eventNames(again), ['inputIgnored']);
+  assert.ok(again.state === closed.state && again.actions.length === 0);
 });
 
 test('standalone and mongos transitions', () => {

@@ -107,6 +107,7 @@ function run(r: Request) {
     random: seededRandom(r.seed),
     operationCounts,
     deprioritized,
+    localThresholdMS: r.topology.localThresholdMS,
   };
   // The first selection against a description takes the linear path, the second the indexed one.
   const outcome = selectServer(request);
@@ -159,8 +160,12 @@ test('the fast path (RTT-sorted index) and the reference path agree on the in-wi
   fc.assert(
     fc.property(requestArb, (r) => {
       const deprioritized = new Set(r.deprioritized.map((i) => `h${i}:27017`));
-      const reference = inLatencyWindow(suitableServers(r.topology, r.selector, deprioritized), r.topology.localThresholdMS);
-      return key(suitableInWindowIndexed(r.topology, r.selector, deprioritized)) === key(reference);
+      // The index precomputes the window for the first threshold it sees; another threshold must still agree.
+      for (const thresholdMs of [r.topology.localThresholdMS, r.topology.localThresholdMS + 20, 0]) {
+        const reference = inLatencyWindow(suitableServers(r.topology, r.selector, deprioritized), thresholdMs);
+        if (key(suitableInWindowIndexed(r.topology, r.selector, deprioritized, thresholdMs)) !== key(reference)) return false;
+      }
+      return true;
     }),
     { numRuns },
   );

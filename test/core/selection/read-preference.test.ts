@@ -6,7 +6,10 @@ import {
   readPreferenceFromConnectionOptions,
   primaryReadPreference,
   describeReadPreference,
+  filterByTagSets,
+  hasTagRestriction,
 } from '../../../core/selection/index.js';
+import { server } from './helpers.js';
 
 function throwsWith(fn: () => unknown, cls: new (...args: never[]) => Error, text: RegExp): void {
   try {
@@ -80,6 +83,24 @@ test('describeReadPreference lists every component', () => {
     describeReadPreference(readPreference({ mode: 'secondary', tags: [{ dc: 'sf' }, {}], maxStalenessSeconds: 90 })),
     'secondary (tags [{dc:sf}, {}], maxStalenessSeconds 90)',
   );
+});
+
+// Issue 9: a tag named "__proto__" was dropped by `copy[key] = tag` (it set the prototype), so
+// [{__proto__: 'x'}] became [{}] and matched every server.
+test('a tag set with a __proto__ or constructor key keeps it as data and never widens to any server', () => {
+  for (const key of ['__proto__', 'constructor']) {
+    const tagSet = JSON.parse(`{${JSON.stringify(key)}: "x"}`) as Record<string, string>;
+    const rp = readPreference({ mode: 'secondary', tags: [tagSet] });
+    assert.equal(Object.keys(rp.tagSets[0]!), [key], key);
+    assert.ok(hasTagRestriction(rp), key);
+    const plain = server('a:1', { type: 'RSSecondary', tags: { dc: 'ny' } });
+    const tagged = server('b:1', { type: 'RSSecondary', tags: JSON.parse(`{${JSON.stringify(key)}: "x"}`) as Record<string, string> });
+    assert.equal(filterByTagSets([plain], rp.tagSets), [], `${key}: a server without the tag must not match`);
+    assert.equal(filterByTagSets([plain, tagged], rp.tagSets), [tagged], `${key}: a server with the tag matches`);
+    const fromUri = readPreferenceFromConnectionOptions({ readPreference: 'nearest', readPreferenceTags: [tagSet] });
+    assert.equal(filterByTagSets([plain], fromUri.tagSets), [], `${key} from URI options`);
+    throwsWith(() => readPreference({ mode: 'primary', tags: [tagSet] }), MongoInvalidArgumentError, /cannot be combined with mode primary/);
+  }
 });
 
 test.run();

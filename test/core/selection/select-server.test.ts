@@ -3,6 +3,7 @@ import * as assert from 'uvu/assert';
 import { MongoInvalidArgumentError, MongoServerSelectionError } from '../../../core/errors.js';
 import { readPreference, readSelector, selectServer, writeSelector } from '../../../core/selection/index.js';
 import { seededRandom, server, topology } from './helpers.js';
+import { throwingProxy } from '../../support/hostile.js';
 
 const primary = server('a:27017', { type: 'RSPrimary', roundTripTime: 5, tags: { dc: 'ny' }, lastUpdateTime: 0, lastWriteDate: 200_000 });
 const sf = server('b:27017', { type: 'RSSecondary', roundTripTime: 5, tags: { dc: 'sf' }, lastUpdateTime: 0, lastWriteDate: 199_000 });
@@ -143,6 +144,83 @@ test('deprioritized servers are avoided while another is suitable', () => {
   }
   const only = selectServer({ topology: topology('Sharded', [a]), selector: writeSelector, now: 0, startTime: 0, random, deprioritized: new Set(['a:1']) });
   assert.is(only.kind === 'selected' && only.server.address, 'a:1');
+});
+
+// Issue 9: the latency window came from topology.localThresholdMS, so a caller had to spread
+// its setting into the description. It is a selection parameter (server-selection.md
+// "localThresholdMS": a client setting), default 15; the description's field is not read.
+test('localThresholdMS is a selection parameter (default 15), not read from the topology description', () => {
+  const near = server('n:27017', { type: 'RSSecondary', roundTripTime: 10 });
+  const mid = server('m:27017', { type: 'RSSecondary', roundTripTime: 40 });
+  const far = server('f:27017', { type: 'RSSecondary', roundTripTime: 80 });
+  const wide = topology('ReplicaSetWithPrimary', [primary, near, mid, far], { setName: 'rs0', localThresholdMS: 100 });
+  const selector = readSelector(readPreference('secondary'));
+  const picked = (request: object): Set<string> => {
+    const seen = new Set<string>();
+    // Several passes: the first takes the linear path, later ones the indexed one.
+    for (let i = 0; i < 64; i++) {
+      const outcome = selectServer({ topology: wide, selector, now: 0, startTime: 0, random, ...request });
+      if (outcome.kind !== 'selected') assert.unreachable(`expected a selection, got ${outcome.kind}`);
+      else seen.add(outcome.server.address);
+    }
+    return seen;
+  };
+  const withThreshold = { localThresholdMS: 35 };
+  assert.equal([...picked(withThreshold)].sort(), ['m:27017', 'n:27017']);
+  assert.equal([...picked({})], ['n:27017'], 'default 15 ms, whatever the description says');
+  for (const bad of [Number.NaN, -1, Number.POSITIVE_INFINITY, '15']) {
+    const request = { topology: wide, selector, now: 0, startTime: 0, random, localThresholdMS: bad };
+    const outcome = selectServer(request as Parameters<typeof selectServer>[0]);
+    assert.is(outcome.kind, 'error', String(bad));
+    if (outcome.kind === 'error') {
+      assert.instance(outcome.error, MongoInvalidArgumentError);
+      assert.match(outcome.error.message, /localThresholdMS/);
+    }
+  }
+});
+
+// Issue 9: selectServer is documented never to throw, but a hand-built read preference of the
+// wrong shape, or a request whose getters throw, escaped as a TypeError.
+test('hand-built requests of a wrong shape give a MongoInvalidArgumentError outcome naming the part', () => {
+  const rp = (fields: Record<string, unknown>) => ({ operation: 'read', readPreference: { mode: 'secondary', tagSets: [], maxStalenessSeconds: null, hedge: null, ...fields } });
+  const cases: Array<[Record<string, unknown>, RegExp]> = [
+    [{ selector: rp({ mode: 'bogus' }) }, /mode/],
+    [{ selector: rp({ tagSets: 'dc:ny' }) }, /tagSets/],
+    [{ selector: rp({ tagSets: [null] }) }, /tagSets\[0\]/],
+    [{ selector: rp({ tagSets: [{ dc: 1 }] }) }, /tagSets\[0\]/],
+    [{ selector: rp({ maxStalenessSeconds: Number.NaN }) }, /maxStalenessSeconds/],
+    [{ selector: rp({ maxStalenessSeconds: -5 }) }, /maxStalenessSeconds/],
+    [{ selector: { operation: 'read', readPreference: null } }, /readPreference/],
+    [{ selector: { operation: 'delete' } }, /operation/],
+    [{ selector: null }, /selector/],
+    [{ selector: throwingProxy() }, /could not be read/],
+    [{ topology: null }, /topology/],
+    [{ topology: { ...rs, servers: [] } }, /topology/],
+    [{ topology: { ...rs, type: 'Galaxy' } }, /topology/],
+    [{ topology: throwingProxy() }, /could not be read/],
+    [{ random: null }, /random/],
+    [{ random: throwingProxy() }, /could not be read/],
+    [{ operationCounts: 5 }, /operationCounts/],
+    [{ deprioritized: ['a:27017'] }, /deprioritized/],
+    [{ serverSelector: 'x' }, /serverSelector/],
+    [{ now: Number.NaN }, /times/],
+  ];
+  for (const [fields, part] of cases) {
+    const request = { topology: rs, selector: writeSelector, now: 0, startTime: 0, random, ...fields };
+    const outcome = selectServer(request as Parameters<typeof selectServer>[0]);
+    assert.is(outcome.kind, 'error', String(part));
+    if (outcome.kind === 'error') {
+      assert.instance(outcome.error, MongoInvalidArgumentError);
+      assert.match(outcome.error.message, part);
+    }
+  }
+  for (const request of [null, undefined, throwingProxy()]) {
+    const outcome = selectServer(request as never);
+    assert.is(outcome.kind, 'error');
+    if (outcome.kind === 'error') assert.instance(outcome.error, MongoInvalidArgumentError);
+  }
+  // A well-formed hand-built read preference (not from readPreference()) is still accepted.
+  assert.is(selectServer({ topology: rs, selector: rp({ tagSets: [{ dc: 'sf' }] }) as never, now: 0, startTime: 0, random }).kind, 'selected');
 });
 
 test.run();

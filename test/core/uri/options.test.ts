@@ -47,6 +47,18 @@ typing('key:value lists keep unencoded colons in values and decode each part', (
   assert.equal(comma.options.readPreferenceTags, [{ k: 'a,b' }]);
 });
 
+// Issue 9: "__proto__" was refused as an unusable value and the whole tag set dropped with a
+// warning, which left no tag restriction at all ("any server").
+typing('key:value options keep __proto__ and constructor keys as ordinary data', () => {
+  const cs = clean('mongodb://h/?readPreference=nearest&readPreferenceTags=__proto__:x,constructor:y&readPreferenceTags=dc:ny');
+  const tags = cs.options.readPreferenceTags!;
+  assert.is(tags.length, 2);
+  assert.equal(Object.keys(tags[0]!), ['__proto__', 'constructor']);
+  assert.ok(Object.hasOwn(tags[0]!, '__proto__') && tags[0]!['__proto__'] === 'x' && tags[0]!['constructor'] === 'y');
+  assert.is(Object.getPrototypeOf(tags[0]), Object.prototype);
+  warns('mongodb://h/?readPreference=nearest&readPreferenceTags=__proto__:x,__proto__:z', 'given more than once');
+});
+
 typing.run();
 
 const warnings = suite('warnings');
@@ -82,7 +94,6 @@ warnings('odd key:value lists warn or are rejected as values', () => {
   warns('mongodb://h/?readPreference=nearest&readPreferenceTags=a:1,a:2', 'given more than once');
   warns('mongodb://h/?readPreference=nearest&readPreferenceTags=a', 'must be "key:value" pairs');
   warns('mongodb://h/?readPreference=nearest&readPreferenceTags=:x', 'no key');
-  warns('mongodb://h/?readPreference=nearest&readPreferenceTags=__proto__:x', 'reserved key');
   warns('mongodb://h/?readPreference=nearest&readPreferenceTags=a:%zz', 'invalid percent-encoding');
   warns('mongodb://h/?authMechanismProperties=', '"authMechanismProperties" has an empty value');
 });

@@ -238,3 +238,24 @@ test('retryable writes: a retried statement returns the stored result and is nev
 });
 
 test.run();
+
+test('a filter on _id alone is an index lookup with the same answers as a scan (numbers compare by value, ObjectIds by bytes)', async () => {
+  const { ObjectId } = await import('bson');
+  const { cmd } = standalone(43);
+  const oid = new ObjectId('65a000000000000000000001');
+  cmd({ insert: 'c', documents: [{ _id: 1, v: 'int' }, { _id: 'one', v: 'str' }, { _id: oid, v: 'oid' }, { _id: { a: 1 }, v: 'doc' }, { _id: 2.5, v: 'double' }] });
+  const find = (filter: Record<string, unknown>): unknown[] => ((cmd({ find: 'c', filter })['cursor'] as { firstBatch: Array<{ v: unknown }> }).firstBatch).map((d) => d.v);
+  assert.equal(find({ _id: 1.0 }), ['int']);
+  assert.equal(find({ _id: 'one' }), ['str']);
+  assert.equal(find({ _id: new ObjectId('65a000000000000000000001') }), ['oid']);
+  assert.equal(find({ _id: 2.5 }), ['double']);
+  assert.equal(find({ _id: 3 }), []);
+  assert.equal(find({ _id: { a: 1 } }), ['doc'], 'a document _id still matches (by the scan)');
+  assert.equal(find({ _id: { $gte: 2 } }), ['double'], 'an operator is not a lookup');
+  const upd = cmd({ update: 'c', updates: [{ q: { _id: 1 }, u: { $set: { w: 1 } } }, { q: { _id: 7 }, u: { $set: { v: 'new' } }, upsert: true }] });
+  assert.is(upd['nModified'], 1);
+  assert.is(upd['n'], 2);
+  assert.equal(find({ _id: 7 }), ['new']);
+  assert.is(cmd({ delete: 'c', deletes: [{ q: { _id: 'one' }, limit: 1 }] })['n'], 1);
+  assert.equal(find({ _id: 'one' }), []);
+});

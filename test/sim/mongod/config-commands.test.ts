@@ -45,7 +45,9 @@ test('replSetReconfig rejects a non-object, another set, an older version, and (
   assert.is(codeOf(() => reconfigConfig({ replSetReconfig: { ...three, version: 1 } }, current, 1, 'a:1')), ErrorCodes.NewReplicaSetConfigurationIncompatible);
   const withoutA = { _id: 'rs0', version: 2, members: three.members.slice(1) };
   assert.is(codeOf(() => reconfigConfig({ replSetReconfig: withoutA }, current, 1, 'a:1')), ErrorCodes.NodeNotFound);
-  assert.is(reconfigConfig({ replSetReconfig: withoutA, force: true }, current, 1, 'a:1').members.length, 2);
+  const forced = reconfigConfig({ replSetReconfig: withoutA, force: true }, current, 1, 'a:1');
+  assert.is(forced.members.length, 2);
+  assert.is(forced.term, -1, 'a force reconfig installs its config without a term, as the server does');
 });
 
 test.run();

@@ -47,4 +47,12 @@ test('fail point modes count only matching commands', () => {
   assert.is(reply['count'], 1);
 });
 
+// Issue 9: `tags[k] = v` dropped a "__proto__" tag; mongod keeps it like any other tag.
+test('member tags named __proto__ or constructor are kept as ordinary tags', () => {
+  const tags = JSON.parse('{"__proto__": "x", "constructor": "y"}') as Record<string, string>;
+  const c = parseReplSetConfig({ _id: 'rs0', members: [{ _id: 0, host: 'a:27017', tags }] });
+  assert.equal(Object.keys(c.members[0]!.tags), ['__proto__', 'constructor']);
+  assert.ok(Object.hasOwn(c.members[0]!.tags, '__proto__') && c.members[0]!.tags['__proto__'] === 'x');
+});
+
 test.run();

@@ -91,6 +91,8 @@ test('writeConcernError: the write is applied and the reply carries the writeCon
   const wce = r['writeConcernError'] as Record<string, unknown>;
   assert.is(wce['code'], 91);
   assert.is(wce['errmsg'], 'Replication is being shut down');
+  // A real failCommand appends data.writeConcernError verbatim: no codeName is added.
+  assert.equal(Object.keys(wce).sort(), ['code', 'errmsg']);
   assert.equal(r['errorLabels'], ['RetryableWriteError']);
   assert.is(run(client, host, 'test', { count: 'c' })['n'], 1);
 });
@@ -123,10 +125,28 @@ test('onPrimaryTransactionalWrite: the write applies, the connection drops, and 
   assert.is(run(client, host, 'test', { count: 'c' })['n'], 1);
   assert.equal(run(client, host, 'test', body), { n: 1, ok: 1 });
   assert.is(run(client, host, 'test', { count: 'c' })['n'], 1);
+  // unified-test-format.md "onPrimaryTransactionalWrite": closeConnection defaults to true, so
+  // with failBeforeCommitExceptionCode alone the write is not committed and the connection drops.
   run(client, host, 'admin', { configureFailPoint: 'onPrimaryTransactionalWrite', mode: { times: 1 }, data: { failBeforeCommitExceptionCode: 1 } });
-  const failed = run(client, host, 'test', { insert: 'c', documents: [{ _id: 2 }], lsid: { id: 'S' }, txnNumber: 2 });
+  const dropped = client.commandSync(host, 'test', { insert: 'c', documents: [{ _id: 2 }], lsid: { id: 'S' }, txnNumber: 2 });
+  assert.is(dropped.ok, false);
+  assert.is(run(client, host, 'test', { count: 'c' })['n'], 1);
+  // With closeConnection: false the exception code comes back as the reply.
+  run(client, host, 'admin', { configureFailPoint: 'onPrimaryTransactionalWrite', mode: { times: 1 }, data: { closeConnection: false, failBeforeCommitExceptionCode: 1 } });
+  const failed = run(client, host, 'test', { insert: 'c', documents: [{ _id: 2 }], lsid: { id: 'S' }, txnNumber: 3 });
   assert.is(failed['code'], 1);
   assert.is(run(client, host, 'test', { count: 'c' })['n'], 1);
+});
+
+test('onPrimaryTransactionalWrite fires only for writes that execute: a retry of an applied write is answered from the record', () => {
+  const { client, host } = server();
+  run(client, host, 'admin', { configureFailPoint: 'onPrimaryTransactionalWrite', mode: { times: 2 } });
+  const body = { insert: 'c', documents: [{ _id: 1 }], lsid: { id: 'S' }, txnNumber: 1 };
+  assert.is(client.commandSync(host, 'test', body).ok, false);
+  // The fail point still has one activation left, but the retry executes nothing.
+  assert.equal(run(client, host, 'test', body), { n: 1, ok: 1 });
+  assert.is(client.commandSync(host, 'test', { ...body, documents: [{ _id: 2 }], txnNumber: 2 }).ok, false);
+  assert.is(run(client, host, 'test', { count: 'c' })['n'], 2);
 });
 
 test('fail points work on a standalone too, and reset on restart', () => {
@@ -138,6 +158,16 @@ test('fail points work on a standalone too, and reset on restart', () => {
   assert.is(run(client, 's:27017', 'admin', { ping: 1 })['code'], 2);
   p.restart();
   assert.is(run(client, 's:27017', 'admin', { ping: 1 })['ok'], 1);
+});
+
+test('failCommands naming hello or ismaster also fails isMaster: one command under three names', () => {
+  const { client, host } = server();
+  run(client, host, 'admin', { configureFailPoint: 'failCommand', mode: 'alwaysOn', data: { failCommands: ['hello', 'ismaster'], errorCode: 2 } });
+  assert.is(run(client, host, 'admin', { isMaster: 1 })['code'], 2);
+  assert.is(run(client, host, 'admin', { hello: 1 })['code'], 2);
+  assert.is(run(client, host, 'admin', { ping: 1 })['ok'], 1, 'other commands are not hello');
+  run(client, host, 'admin', { configureFailPoint: 'failCommand', mode: 'alwaysOn', data: { failCommands: ['ping'], errorCode: 2 } });
+  assert.is(run(client, host, 'admin', { isMaster: 1 })['ok'], 1, 'a list without any hello spelling leaves hello alone');
 });
 
 test.run();

@@ -136,4 +136,12 @@ test('durations: units, combinations, numbers; bad ones explain themselves', () 
   }
 });
 
+// Issue 9: `tags[k] = ...` dropped a "__proto__" tag from a member.
+test('member tags named __proto__ or constructor are kept as ordinary tags', () => {
+  const s = parseScenario(base.replace('      - host: c:27017', '      - host: c:27017\n        tags: { __proto__: x, constructor: y, dc: ny }'), 'test.yml');
+  const tags = s.replicaSet.members[2]!.tags!;
+  assert.equal(Object.keys(tags).sort(), ['__proto__', 'constructor', 'dc']);
+  assert.ok(Object.hasOwn(tags, '__proto__') && tags['__proto__'] === 'x' && tags['constructor'] === 'y');
+});
+
 test.run();
