@@ -57,6 +57,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
         return await (await loadSpec()).specCommand(rest, env, out);
       case 'run':
         return await (await loadRun()).runScenarioCommand(rest);
+      case 'fuzz': return await (await import('./fuzz-command.js')).fuzzCommand(rest, env);
       case 'serve': return await (await loadServe()).serveCommand(rest);
       case 'help':
       case '--help':

@@ -15,7 +15,8 @@ import { parseArgs } from 'node:util';
 import { packageRoot } from '../spec-tests/package-root.js';
 import { describeDifference, firstDifference } from '../sim/kernel/determinism.js';
 import { parseScenario, ScenarioError } from '../sim/scenario/parse.js';
-import { runScenario, ScenarioBudgetError } from '../sim/scenario/runner.js';
+import { ScenarioBudgetError } from '../sim/scenario/runner.js';
+import { runChecked, type CheckedRun } from '../harness/fuzz/run-case.js';
 import { formatTimeline } from '../sim/scenario/timeline-yaml.js';
 import { formatVirtualTime } from '../sim/scenario/duration.js';
 
@@ -35,7 +36,12 @@ Runs a simulator scenario in virtual time. The scenario file format is described
   schema: ${scenarioSchemaFile}
   --seed N       the world's seed (default: the scenario's "seed", else 1)
   --json         print exactly one JSON object: seed, traceHash, virtualMs, wallMs,
-                 primaries [{atMs, host, term}], elections, lostWrites, violations
+                 primaries [{atMs, host, term}], elections, lostWrites, violations,
+                 writes {sent, acknowledged, failed, unanswered, noPrimary},
+                 lostWriteList [{atMs, host, reason, documentId, outcome, w}],
+                 operations (client operations by kind.outcome), failures [{checker, message, ops}]
+The workload and the scenario's clients go through the driver runtime (discovery, selection,
+retries); the fuzz checkers judge the run (a failure exits 1, like an invariant violation).
   --trace FILE   write the full trace (one line per event) to FILE
   --check        determinism self-check: run twice, compare traces, name the first difference
   --html FILE    also write the run as a picture: one self-contained HTML page (a lane per
@@ -203,13 +209,15 @@ function runAndReport(args: RunArgs, scenario: Scenario, htmlFile: PictureFile |
   const err = (text: string): void => void process.stderr.write(`${text}\n`);
   const keepTraceLines = args.traceFile !== undefined || args.check;
   const started = performance.now();
-  const result = runScenario(scenario, { ...(args.seed === undefined ? {} : { seed: args.seed }), keepTraceLines, ...(recorder === undefined ? {} : { observer: recorder.observer }) });
+  // The workload goes through the client runtime (harness/fuzz), and the fuzz checkers judge the run.
+  const checked = runChecked(scenario, { ...(args.seed === undefined ? {} : { seed: args.seed }), keepTraceLines, ...(recorder === undefined ? {} : { observer: recorder.observer }) });
+  const result = checked.result;
   const wallMs = performance.now() - started;
   if (htmlFile !== undefined && recorder !== undefined) writePictureFile(htmlFile, renderPicture(recorder.picture(args.file, result)));
 
   let determinism: { identical: boolean; message: string } | undefined;
   if (args.check) {
-    const again = runScenario(scenario, { seed: result.seed, keepTraceLines: true });
+    const again = runChecked(scenario, { seed: result.seed, keepTraceLines: true }).result;
     const identical = again.traceHash === result.traceHash && again.traceLines === result.traceLines;
     const difference = identical ? undefined : firstDifference(result.world.trace.lines(), again.world.trace.lines());
     determinism = {
@@ -234,22 +242,23 @@ function runAndReport(args: RunArgs, scenario: Scenario, htmlFile: PictureFile |
   }
 
   if (args.json) {
-    out(JSON.stringify(jsonReport(result, wallMs, determinism?.identical)));
+    out(JSON.stringify(jsonReport(checked, wallMs, determinism?.identical)));
   } else if (args.printFaults) {
     out(`# ${scenario.name}, seed ${result.seed}: every action and random fault of the run, in order.`);
     out(`# Replay: put this timeline in place of the scenario's, remove randomFaults, run with --seed ${result.seed}.`);
     process.stdout.write(formatTimeline(result.timeline));
     if (determinism !== undefined) err(determinism.message);
   } else {
-    out(humanReport(args.file, scenario, result, wallMs));
+    out(humanReport(args.file, scenario, checked, wallMs));
     if (determinism !== undefined) out(determinism.message);
   }
-  if (result.violationCount > 0) return 1;
+  if (result.violationCount > 0 || checked.failures.length > 0) return 1;
   if (determinism !== undefined && !determinism.identical) return 1;
   return 0;
 }
 
-function jsonReport(result: ScenarioResult, wallMs: number, deterministic: boolean | undefined): Record<string, unknown> {
+function jsonReport(checked: CheckedRun, wallMs: number, deterministic: boolean | undefined): Record<string, unknown> {
+  const result = checked.result;
   return {
     seed: result.seed,
     traceHash: result.traceHash,
@@ -259,11 +268,26 @@ function jsonReport(result: ScenarioResult, wallMs: number, deterministic: boole
     elections: result.elections,
     lostWrites: result.lostWrites,
     violations: result.violations.map((v) => ({ atMs: v.atMs, invariant: v.invariant, detail: v.detail })),
+    writes: result.writes,
+    lostWriteList: result.lostWriteList.slice(0, maxListedLostWrites).map((l) => ({ atMs: l.atMs, host: l.host, reason: l.reason, documentId: l.documentId, ...(l.write === undefined ? {} : { outcome: l.write.outcome, w: l.write.w, ...(l.write.j === undefined ? {} : { j: l.write.j }) }) })),
+    operations: operationCounts(checked),
+    failures: checked.failures,
     ...(deterministic === undefined ? {} : { deterministic }),
   };
 }
 
-function humanReport(file: string, scenario: Scenario, r: ScenarioResult, wallMs: number): string {
+/** Lost writes listed one by one in --json (the count keeps going). */
+export const maxListedLostWrites = 1000;
+
+/** Client operations by kind and outcome (the scenario's clients and the workload's writes). */
+function operationCounts(checked: CheckedRun): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const op of checked.history.ops) counts[`${op.kind}.${op.outcome}`] = (counts[`${op.kind}.${op.outcome}`] ?? 0) + 1;
+  return counts;
+}
+
+function humanReport(file: string, scenario: Scenario, checked: CheckedRun, wallMs: number): string {
+  const r = checked.result;
   const lines: string[] = [];
   const ratio = wallMs > 0 ? Math.round(r.virtualMs / wallMs) : Infinity;
   lines.push(`scenario: ${scenario.name} (${file})`);
@@ -285,15 +309,20 @@ function humanReport(file: string, scenario: Scenario, r: ScenarioResult, wallMs
   lines.push('');
   const w = r.writes;
   if (w.sent + w.noPrimary > 0) {
-    lines.push(`writes: ${w.sent} sent, ${w.acknowledged} acknowledged, ${w.failed} failed or unanswered, ${w.noPrimary} not sent (no primary)`);
+    lines.push(`writes: ${w.sent} sent = ${w.acknowledged} acknowledged + ${w.failed} failed + ${w.unanswered} unanswered${w.noPrimary > 0 ? `; ${w.noPrimary} not sent (no primary)` : ''}`);
   }
+  const counts = operationCounts(checked);
+  if (Object.keys(counts).length > 0) lines.push(`client operations: ${Object.entries(counts).map(([k, n]) => `${k} ${n}`).join(', ')}`);
   lines.push(`elections: ${r.elections}`);
   lines.push(`lost writes: ${r.lostWrites}`);
   for (const lost of r.lostWriteList.slice(0, 10)) {
-    lines.push(`  ${formatVirtualTime(lost.atMs)}  ${lost.host} ${lost.reason}: ${lost.op} ${lost.ns} ${lost.opTime} _id=${JSON.stringify(lost.documentId)}`);
+    const made = lost.write === undefined ? '' : ` (${lost.write.outcome} write, w:${String(lost.write.w)}${lost.write.j === undefined ? '' : ` j:${lost.write.j}`})`;
+    lines.push(`  ${formatVirtualTime(lost.atMs)}  ${lost.host} ${lost.reason}: ${lost.op} ${lost.ns} ${lost.opTime} _id=${JSON.stringify(lost.documentId)}${made}`);
   }
   if (r.lostWrites > 10) lines.push(`  ... and ${r.lostWrites - 10} more`);
   lines.push(`invariant violations: ${r.violationCount === 0 ? 'none' : r.violationCount}`);
+  lines.push(`checker failures: ${checked.failures.length === 0 ? 'none' : checked.failures.length}`);
+  for (const f of checked.failures) lines.push(`  ${f.checker}: ${f.message}`);
   lines.push(`primary at the end: ${r.finalPrimary ?? 'none'}`);
   return lines.join('\n');
 }

@@ -20,3 +20,11 @@ export {
 } from './tutorial-world.js';
 export type { TutorialWorldOptions } from './tutorial-world.js';
 export { worldDriver, WorldDriver, maxAutoAdvanceInstants, defaultStallGraceMs } from './world-driver.js';
+export { clientWorkload, defaultClientWorkloadSettings } from './fuzz/client-workload.js';
+export type { ClientWorkloadOptions } from './fuzz/client-workload.js';
+export { History, describeOp } from './fuzz/history.js';
+export type { HistoryOp, OpOutcome, OpSend, ClientObservation } from './fuzz/history.js';
+export { checkHistory, checkerNames } from './fuzz/checkers.js';
+export type { CheckFailure, CheckerName, ClusterOutcome } from './fuzz/checkers.js';
+export { runChecked, clusterOutcome } from './fuzz/run-case.js';
+export type { CheckedRun } from './fuzz/run-case.js';

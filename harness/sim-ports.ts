@@ -31,6 +31,12 @@ export interface SimPortsOptions {
   readonly autoAdvance?: boolean;
   /** With autoAdvance false: real ms pending work may wait with the world untouched. Default 1000. */
   readonly stallGraceMs?: number;
+  /**
+   * The caller steps the world's scheduler itself, synchronously, and never awaits (the fuzzer
+   * and the scenario runner's client workload): no world driver, no real timer, no stall check.
+   * Default false.
+   */
+  readonly detached?: boolean;
 }
 
 /** RuntimePorts plus what tests need to prove nothing leaks after `close()`. */
@@ -78,7 +84,7 @@ class PendingWork {
   timers = 0;
   requests = 0;
 
-  constructor(private readonly driver: WorldDriver) {}
+  constructor(private readonly driver: Pick<WorldDriver, 'poke'>) {}
 
   get any(): boolean {
     return this.timers > 0 || this.requests > 0;
@@ -243,9 +249,14 @@ export function simPorts(world: World, options: SimPortsOptions = {}): SimRuntim
   if (typeof stallGraceMs !== 'number' || !Number.isFinite(stallGraceMs) || stallGraceMs < 0) {
     throw new RangeError(`simPorts: stallGraceMs must be a finite number of real ms >= 0, got ${String(stallGraceMs)}`);
   }
-  const driver = worldDriver(world);
-  const work = new PendingWork(driver);
-  driver.addSource({ autoAdvance, stallGraceMs, hasPendingWork: () => work.any });
+  let work: PendingWork;
+  if (options.detached === true) {
+    work = new PendingWork({ poke: () => undefined });
+  } else {
+    const driver = worldDriver(world);
+    work = new PendingWork(driver);
+    driver.addSource({ autoAdvance, stallGraceMs, hasPendingWork: () => work.any });
+  }
   const clock = new SimClock(world, work);
   const transport = new SimTransport(world, clientHost, work);
   const random = world.random(`client:${clientHost}`);

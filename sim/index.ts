@@ -38,3 +38,6 @@ export { defaultEventBudget } from './scenario/schema.js';
 export * from './mongod/index.js';
 export * from './mongos/index.js';
 export * from './lb/index.js';
+export { directWorkload, WriteLedger, isAcknowledged } from './scenario/workload.js';
+export type { ScenarioWorkload, WorkloadFactory, WorkloadContext, WriteRecord, WriteOutcome, ObservedWrite } from './scenario/workload.js';
+export { formatScenario } from './scenario/scenario-yaml.js';

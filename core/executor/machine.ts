@@ -13,6 +13,7 @@
  * rule (b)), and an earlier `now` is clamped with a `clockWentBackwards` event (rule (a)).
  * Only a broken invariant (a bug here) throws.
  */
+import { bugs } from '../bugs.js';
 import { MongoError, MongoInvalidArgumentError, MongoNetworkError, MongoServerError } from '../errors.js';
 import { PoolClearedError, PoolClosedError } from '../pool/errors.js';
 import { clockWentBackwards, inputIgnored, inputTypeOf, stepTimeMs } from '../machine.js';
@@ -497,7 +498,7 @@ function commandToSend(progress: Progress, server: ServerDescription): Document 
   const session = operation.session;
   if (session !== null && !operation.unacknowledged && supportsSessions(server)) {
     command.lsid = session.lsid;
-    if (progress.retryableWrite) command.txnNumber = session.txnNumber;
+    if (progress.retryableWrite) command.txnNumber = bugs.retryFreshTxnNumber ? BigInt(session.txnNumber) + BigInt(progress.attempt - 1) : session.txnNumber;
   }
   if (!Object.hasOwn(operation.command, '$readPreference')) {
     const argument = readPreferenceArgument({

@@ -8,6 +8,7 @@
  * (compatibility, logicalSessionTimeoutMinutes, the primary check) is recomputed only when
  * the servers it depends on changed.
  */
+import { bugs } from '../bugs.js';
 import { electionIdFirstWireVersion, maxServersPerTopology } from './constants.js';
 import { compatibilityErrorFor, isDataBearing, serverDescriptionsEqual, unknownServerDescription } from './server-description.js';
 import { ServerMap } from './server-map.js';
@@ -377,7 +378,7 @@ function updateRSFromPrimary(d: TopologyDraft, server: ServerDescription): void 
     return;
   }
 
-  const staleReason = server.maxWireVersion >= electionIdFirstWireVersion ? orderByElectionIdFirst(d, server) : orderBySetVersionFirst(d, server);
+  const staleReason = bugs.sdamIgnoresElectionId ? null : server.maxWireVersion >= electionIdFirstWireVersion ? orderByElectionIdFirst(d, server) : orderBySetVersionFirst(d, server);
   if (staleReason !== null) {
     d.replace(unknownServerDescription(server.address, { error: staleReason, lastUpdateTime: server.lastUpdateTime }));
     checkIfHasPrimary(d);

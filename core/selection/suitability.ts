@@ -3,6 +3,7 @@
  * (server-selection.md "Rules for server selection" per topology type, plus the
  * deprioritization steps of the "Server Selection Algorithm").
  */
+import { bugs } from '../bugs.js';
 import type { ServerDescription, ServerType, TopologyDescription } from '../sdam/types.js';
 import type { ReadPreference } from './read-preference.js';
 import type { Selector } from './selector.js';
@@ -95,7 +96,7 @@ function replicaSetRead(
   }
   switch (rp.mode) {
     case 'primary':
-      return primaries ?? emptyServers;
+      return (bugs.primaryReadsFromSecondary ? candidates : null) ?? primaries ?? emptyServers;
     case 'primaryPreferred':
       return primaries ?? eligible(topology, rp, candidates);
     case 'secondary':

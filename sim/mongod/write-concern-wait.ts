@@ -3,6 +3,7 @@
  * journaled, with j) its optime, the majority commit point passes it, `wtimeout` expires, or
  * the primary steps down.
  */
+import { simBugs } from '../bugs.js';
 import { ErrorCodes } from './errors.js';
 import { type DurableState, lastDurableEntry } from './durable-state.js';
 import { type OpTime, compareOpTime } from './oplog.js';
@@ -110,7 +111,7 @@ export class WriteConcernWaiters {
     const { opTime, wc } = waiter;
     const myDurable = lastDurableEntry(this.deps.durable);
     const selfDurable = myDurable !== undefined && compareOpTime(myDurable, opTime) >= 0;
-    if (wc.w === 'majority') return compareOpTime(this.deps.commitPoint(), opTime) >= 0 && (!wc.j || selfDurable);
+    if (wc.w === 'majority') return simBugs.majorityAckEarly || (compareOpTime(this.deps.commitPoint(), opTime) >= 0 && (!wc.j || selfDurable));
     let count = wc.j ? (selfDurable ? 1 : 0) : 1;
     if (count >= wc.w && (!wc.j || selfDurable)) return true;
     for (const peer of this.deps.peers.values()) {

@@ -103,6 +103,11 @@ export function applyFault(world: World, cluster: FaultCluster, action: Scenario
     case 'heal':
       net.heal();
       break;
+    case 'recover':
+      net.heal();
+      rs.start();
+      for (const router of routers.values()) if (!router.isRunning) router.restart();
+      break;
     case 'stepDown': {
       const h = resolve(action.host);
       if (h === null || !exists(h)) break;
@@ -177,7 +182,8 @@ export function describeAction(action: ScenarioAction): string {
     case 'isolate':
       return `${action.kind} ${action.host}`;
     case 'heal':
-      return 'heal';
+    case 'recover':
+      return action.kind;
     case 'partition':
       return `partition ${action.sides[0].join(',')}|${action.sides[1].join(',')}`;
     case 'partitionOneWay':

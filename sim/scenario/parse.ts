@@ -8,6 +8,10 @@ import { validateLinkSettings, defaultLinkSettings } from '../network/network.js
 import { parseDuration } from './duration.js';
 import type {
   BudgetSpec,
+  ClientOpSpec,
+  ClientReadConcern,
+  ClientReadPreference,
+  ClientSpec,
   LinkSpec,
   MemberSpec,
   MongosSpec,
@@ -22,6 +26,10 @@ import type {
   WriteConcernW,
 } from './schema.js';
 import {
+  clientReadConcerns,
+  clientReadPreferences,
+  maxClientOps,
+  maxClients,
   defaultEventBudget,
   defaultReplicaSetName,
   defaultSecondaryCatchUpPeriodSecs,
@@ -148,7 +156,7 @@ export function parseScenario(text: string, file: string): Scenario {
   const root = r.object(
     source.value,
     [],
-    ['name', 'description', 'seed', 'duration', 'topology', 'network', 'workload', 'randomFaults', 'timeline', 'budget'],
+    ['name', 'description', 'seed', 'duration', 'topology', 'network', 'workload', 'randomFaults', 'timeline', 'budget', 'clients'],
     ['name', 'duration', 'topology'],
   );
   const name = r.string(root['name'], ['name']);
@@ -183,6 +191,7 @@ export function parseScenario(text: string, file: string): Scenario {
           replicaSet,
         });
   const budget = root['budget'] === undefined ? { events: defaultEventBudget } : readBudget(r, root['budget'], ['budget']);
+  const clients = root['clients'] === undefined ? undefined : readClients(r, root['clients'], ['clients'], knownHosts, durationMs, replicaSet);
   return {
     name,
     ...(description === undefined ? {} : { description }),
@@ -195,7 +204,66 @@ export function parseScenario(text: string, file: string): Scenario {
     randomFaults,
     timeline,
     budget,
+    ...(clients === undefined ? {} : { clients }),
   };
+}
+
+/** Reads `clients:` (driver clients and their operations; see ClientSpec). */
+function readClients(r: Reader, value: unknown, path: FieldPath, knownHosts: ReadonlySet<string>, durationMs: number, rs: ReplicaSetSpec): ClientSpec[] {
+  const seen = new Set<string>();
+  let totalOps = 0;
+  return r.list(value, path, maxClients).map((item, i): ClientSpec => {
+    const cp = [...path, i];
+    const c = r.object(item, cp, ['host', 'retryWrites', 'retryReads', 'readPreference', 'heartbeatFrequencyMS', 'ops'], ['host']);
+    const host = r.string(c['host'], [...cp, 'host']);
+    if (!/^[A-Za-z][A-Za-z0-9_-]*$/.test(host)) r.fail([...cp, 'host'], `${JSON.stringify(host)} must be a plain client name (letters, digits, _ and -, starting with a letter)`);
+    if (knownHosts.has(host) && host !== clientHost) r.fail([...cp, 'host'], `${host} is already a host of this scenario`);
+    if (seen.has(host)) r.fail([...cp, 'host'], `duplicate client host ${host}`);
+    seen.add(host);
+    let readPreference: ClientReadPreference = 'primary';
+    if (c['readPreference'] !== undefined) {
+      const mode = c['readPreference'];
+      if (typeof mode !== 'string' || !(clientReadPreferences as readonly string[]).includes(mode)) {
+        r.fail([...cp, 'readPreference'], `${describe(mode)} is not a read preference mode (one of ${clientReadPreferences.join(', ')})`);
+      }
+      readPreference = mode as ClientReadPreference;
+    }
+    const rawOps = c['ops'] === undefined ? [] : r.list(c['ops'], [...cp, 'ops'], maxClientOps);
+    totalOps += rawOps.length;
+    if (totalOps > maxClientOps) r.fail([...cp, 'ops'], `the clients have more than ${maxClientOps} operations in all`);
+    const ops = rawOps.map((raw, k): ClientOpSpec => {
+      const op = [...cp, 'ops', k];
+      const o = r.object(raw, op, ['at', 'write', 'read'], ['at']);
+      const atMs = r.duration(o['at'], [...op, 'at']);
+      if (atMs > durationMs) r.fail([...op, 'at'], `${atMs} ms is after the end of the run (duration ${durationMs} ms)`);
+      if ((o['write'] === undefined) === (o['read'] === undefined)) r.fail(op, 'each operation needs exactly one of "write" or "read" besides "at"');
+      if (o['write'] !== undefined) {
+        const w = r.object(o['write'], [...op, 'write'], ['w', 'j']);
+        return {
+          atMs,
+          kind: 'write',
+          w: w['w'] === undefined ? 1 : readW(r, w['w'], [...op, 'write', 'w'], rs),
+          ...(w['j'] === undefined ? {} : { j: r.boolean(w['j'], [...op, 'write', 'j']) }),
+        };
+      }
+      const rd = r.object(o['read'], [...op, 'read'], ['readConcern']);
+      if (rd['readConcern'] === undefined) return { atMs, kind: 'read' };
+      const level = rd['readConcern'];
+      if (typeof level !== 'string' || !(clientReadConcerns as readonly string[]).includes(level)) {
+        r.fail([...op, 'read', 'readConcern'], `${describe(level)} is not a read concern level (one of ${clientReadConcerns.join(', ')})`);
+      }
+      return { atMs, kind: 'read', readConcern: level as ClientReadConcern };
+    });
+    return {
+      host,
+      retryWrites: c['retryWrites'] === undefined ? true : r.boolean(c['retryWrites'], [...cp, 'retryWrites']),
+      retryReads: c['retryReads'] === undefined ? true : r.boolean(c['retryReads'], [...cp, 'retryReads']),
+      readPreference,
+      // SDAM: heartbeatFrequencyMS may not be below minHeartbeatFrequencyMS (500).
+      ...(c['heartbeatFrequencyMS'] === undefined ? {} : { heartbeatFrequencyMS: r.number(c['heartbeatFrequencyMS'], [...cp, 'heartbeatFrequencyMS'], 500, 86_400_000, true) }),
+      ops: ops.map((o, k) => ({ o, k })).sort((a, b) => a.o.atMs - b.o.atMs || a.k - b.k).map((x) => x.o),
+    };
+  });
 }
 
 function readBudget(r: Reader, value: unknown, path: FieldPath): BudgetSpec {
@@ -451,6 +519,7 @@ export const timelineActions = [
   'setLatency',
   'resetConnections',
   'write',
+  'recover',
 ] as const;
 
 function readTimeline(r: Reader, value: unknown, path: FieldPath, ctx: TimelineContext): TimelineEntry[] {
@@ -483,6 +552,9 @@ function readAction(r: Reader, kind: (typeof timelineActions)[number], value: un
       return { kind, host: any(value, path) };
     case 'heal':
       if (value !== true) r.fail(path, 'write "heal: true"');
+      return { kind };
+    case 'recover':
+      if (value !== true) r.fail(path, 'write "recover: true"');
       return { kind };
     case 'partition': {
       const sides = r.list(value, path, 2, 2);

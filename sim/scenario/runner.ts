@@ -10,11 +10,8 @@
 import { World } from '../world.js';
 import type { LinkSettings } from '../network/network.js';
 import { ReplicaSetSim } from '../mongod/replset.js';
-import { SimClient, type CommandOutcome } from '../mongod/client.js';
 import { MongosProcess } from '../mongos/mongos.js';
 import type { LostWrite, Violation } from '../mongod/invariants.js';
-import type { Document } from '../protocol.js';
-import { clientHost } from './parse.js';
 import type { Scenario, TimelineEntry, WriteConcernW } from './schema.js';
 import { applyFault, describeAction, linkSettings } from './faults.js';
 import type { FaultCluster } from './faults.js';
@@ -23,12 +20,12 @@ import type { FaultCluster } from './faults.js';
 export { describeAction };
 import { drawRandomFaults, faultRandomStream } from './random-faults.js';
 import { formatVirtualTime } from './duration.js';
+import { directWorkload, workloadCollection, workloadDb, workloadWriteTimeoutMs } from './workload.js';
+import type { ObservedWrite, ScenarioWorkload, WorkloadFactory, WriteRecord, WriteStats } from './workload.js';
 
-/** Database and collection the workload writes to. */
-export const workloadDb = 'scenario';
-export const workloadCollection = 'writes';
-/** How long a workload write may wait for its reply before it counts as failed (virtual ms). */
-export const workloadWriteTimeoutMs = 30_000;
+/** Kept here too: they were first exported from this module. */
+export { workloadDb, workloadCollection, workloadWriteTimeoutMs };
+export type { WriteStats };
 /** Client outcome records kept for the human report (the counts keep going). */
 export const maxRecordedActions = 10_000;
 
@@ -37,20 +34,17 @@ export interface ScenarioRunOptions {
   readonly seed?: number;
   /** Keep every trace line (for --trace and the determinism check). */
   readonly keepTraceLines?: boolean;
+  /**
+   * Who sends the workload's writes and runs the scenario's clients (sim/scenario/workload.ts).
+   * Default: `directWorkload`, inserts straight to the simulator's primary (no clients).
+   */
+  readonly workload?: WorkloadFactory;
   /** Watches the run as it happens (for a picture of it); observing never changes the run. */
   readonly observer?: ScenarioObserver;
 }
 
-/** One workload insert, from send to reply (or to giving up on it). */
-export interface WorkloadWrite {
-  readonly startMs: number;
-  readonly endMs: number;
-  /** The member or mongos it was sent to. */
-  readonly host: string;
-  readonly ok: boolean;
-  /** Why it failed (an error reply, a write concern error, or no reply); absent when ok. */
-  readonly error?: string;
-}
+/** One workload insert, from send to reply (or to giving up on it); sim/scenario/workload.ts ObservedWrite. */
+export type WorkloadWrite = ObservedWrite;
 
 export interface ScenarioObserver {
   /** Called with the new world before anything runs in it (e.g. to `trace.observe` it). */
@@ -77,12 +71,9 @@ export interface ActionRecord {
   outcome: string;
 }
 
-export interface WriteStats {
-  sent: number;
-  acknowledged: number;
-  failed: number;
-  /** Writes not sent because no member was primary at the time. */
-  noPrimary: number;
+/** A lost write with the write that made it, when the workload sent it (acknowledged or not, and its write concern). */
+export interface LostClientWrite extends LostWrite {
+  readonly write?: WriteRecord;
 }
 
 export interface ScenarioResult {
@@ -94,7 +85,7 @@ export interface ScenarioResult {
   readonly primaries: readonly PrimaryChange[];
   readonly elections: number;
   readonly lostWrites: number;
-  readonly lostWriteList: readonly LostWrite[];
+  readonly lostWriteList: readonly LostClientWrite[];
   readonly violations: readonly Violation[];
   readonly violationCount: number;
   readonly actions: readonly ActionRecord[];
@@ -107,6 +98,8 @@ export interface ScenarioResult {
    */
   readonly timeline: readonly TimelineEntry[];
   readonly world: World;
+  /** The replica set as the run left it (checkers read its members' data). */
+  readonly rs: ReplicaSetSim;
 }
 
 /** Runs `scenario` to its end and reports. Throws only on a bug or an impossible topology. */
@@ -114,7 +107,7 @@ export function runScenario(scenario: Scenario, options: ScenarioRunOptions = {}
   const seed = options.seed ?? scenario.seed;
   const world = new World({ seed, keepTraceLines: options.keepTraceLines === true });
   options.observer?.world?.(world);
-  const run = new ScenarioRun(world, scenario, options.observer?.write);
+  const run = new ScenarioRun(world, scenario, options.workload ?? directWorkload, options.observer?.write);
   run.start();
   const budget = scenario.budget.events;
   const scheduler = world.scheduler;
@@ -139,10 +132,8 @@ export class ScenarioBudgetError extends Error {
 
 class ScenarioRun {
   readonly rs: ReplicaSetSim;
-  private readonly client: SimClient;
   private readonly actions: ActionRecord[] = [];
-  private readonly writes: WriteStats = { sent: 0, acknowledged: 0, failed: 0, noPrimary: 0 };
-  private nextDocumentId = 1;
+  private readonly workload: ScenarioWorkload;
   private readonly routers = new Map<string, MongosProcess>();
   private readonly cluster: FaultCluster;
   private readonly schedule: readonly ScheduledAction[];
@@ -150,7 +141,8 @@ class ScenarioRun {
   constructor(
     private readonly world: World,
     private readonly scenario: Scenario,
-    private readonly onWrite: ((write: WorkloadWrite) => void) | undefined = undefined,
+    workload: WorkloadFactory,
+    onWrite: ((write: WorkloadWrite) => void) | undefined = undefined,
   ) {
     const net = scenario.network;
     const base = linkSettings(net);
@@ -166,7 +158,6 @@ class ScenarioRun {
       version: rsSpec.version,
       ...(Object.keys(rsSpec.settings).length > 0 ? { settings: rsSpec.settings } : {}),
     });
-    this.client = new SimClient(world, clientHost);
     for (const spec of scenario.mongos) {
       this.routers.set(
         spec.host,
@@ -177,7 +168,8 @@ class ScenarioRun {
         }),
       );
     }
-    this.cluster = { rs: this.rs, routers: this.routers, write: (w, j) => this.write(w, j) };
+    this.workload = workload({ world, scenario, rs: this.rs, routers: this.routers, ...(onWrite === undefined ? {} : { onWrite }) });
+    this.cluster = { rs: this.rs, routers: this.routers, write: (w, j) => this.workload.write(w, j) };
     this.schedule = buildSchedule(world, scenario);
   }
 
@@ -198,13 +190,14 @@ class ScenarioRun {
     for (const { entry, source } of this.schedule) {
       world.scheduler.at(entry.atMs, 'scenario.action', () => this.apply(entry, source));
     }
+    this.workload.start();
     const workload = this.scenario.workload;
     if (workload !== undefined && workload.writesPerSecond > 0) {
       const periodMs = 1000 / workload.writesPerSecond;
       let n = 0;
       // Writes start after the first second so the set has had time to elect (they would only count as noPrimary).
       const tick = (): void => {
-        this.write(workload.w, workload.j, workload.via);
+        this.workload.write(workload.w, workload.j, workload.via);
         n++;
         const next = 1000 + Math.round(n * periodMs);
         if (next <= this.scenario.durationMs) world.scheduler.at(next, 'scenario.workload', tick);
@@ -225,14 +218,18 @@ class ScenarioRun {
       primaries: checker.primaries.map((p) => ({ atMs: p.atMs, host: p.host, term: p.term })),
       elections: checker.primaries.length,
       lostWrites: checker.lostWriteCount,
-      lostWriteList: checker.lostWrites,
+      lostWriteList: checker.lostWrites.map((lost): LostClientWrite => {
+        const write = this.workload.writeFor(lost.documentId);
+        return write === undefined ? lost : { ...lost, write };
+      }),
       violations: checker.violations,
       violationCount: checker.violationCount,
       actions: this.actions,
-      writes: this.writes,
+      writes: this.workload.stats(),
       finalPrimary: this.rs.primary(),
       timeline: this.schedule.map((s) => s.entry),
       world: this.world,
+      rs: this.rs,
     };
   }
 
@@ -248,47 +245,6 @@ class ScenarioRun {
       record.outcome = outcome;
     });
   }
-
-  /**
-   * One insert: through the router `via` when given, else to the current primary, as a client
-   * that already knows the primary would send it.
-   */
-  private write(w: WriteConcernW, j: boolean | undefined, via?: string): void {
-    const primary = via ?? this.rs.primary();
-    if (primary === null) {
-      this.writes.noPrimary++;
-      return;
-    }
-    this.writes.sent++;
-    const id = this.nextDocumentId++;
-    const writeConcern: Document = { w, wtimeout: workloadWriteTimeoutMs, ...(j === undefined ? {} : { j }) };
-    const body: Document = { insert: workloadCollection, documents: [{ _id: id }], writeConcern };
-    const startMs = this.world.nowMs;
-    this.client.command(primary, workloadDb, body, (outcome) => {
-      const reply = outcome.ok ? outcome.reply : null;
-      const ok = reply !== null && reply['ok'] === 1 && reply['writeConcernError'] === undefined && reply['writeErrors'] === undefined;
-      if (ok) {
-        this.writes.acknowledged++;
-      } else {
-        this.writes.failed++;
-      }
-      if (this.onWrite !== undefined) {
-        const endMs = this.world.nowMs;
-        this.onWrite(ok ? { startMs, endMs, host: primary, ok } : { startMs, endMs, host: primary, ok, error: describeWriteFailure(outcome) });
-      }
-    });
-  }
-}
-
-/** Why a workload write did not succeed, in one line, for the observer. */
-function describeWriteFailure(outcome: CommandOutcome): string {
-  if (!outcome.ok) return `network error: ${outcome.networkError}`;
-  const reply = outcome.reply;
-  const wce = reply['writeConcernError'] as Document | undefined;
-  if (wce !== undefined) return `writeConcernError ${String(wce['codeName'] ?? wce['code'])}: ${String(wce['errmsg'] ?? '')}`;
-  const writeErrors = reply['writeErrors'] as Document[] | undefined;
-  if (writeErrors !== undefined && writeErrors.length > 0) return `writeError ${String(writeErrors[0]?.['code'])}: ${String(writeErrors[0]?.['errmsg'] ?? '')}`;
-  return `${String(reply['codeName'] ?? reply['code'] ?? 'error')}: ${String(reply['errmsg'] ?? '')}`;
 }
 
 interface ScheduledAction {

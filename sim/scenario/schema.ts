@@ -91,6 +91,8 @@ export type ScenarioAction =
   | { readonly kind: 'partitionOneWay'; readonly from: readonly string[]; readonly to: readonly string[] }
   | { readonly kind: 'isolate'; readonly host: string }
   | { readonly kind: 'heal' }
+  /** Heals the network and starts every member and router that is down (the end of a fault schedule). */
+  | { readonly kind: 'recover' }
   | { readonly kind: 'stepDown'; readonly host: string; readonly secs: number; readonly secondaryCatchUpPeriodSecs: number }
   | { readonly kind: 'freeze'; readonly host: string; readonly secs: number }
   | { readonly kind: 'reconfig'; readonly members: readonly MemberSpec[] }
@@ -122,6 +124,41 @@ export interface BudgetSpec {
   readonly events: number;
 }
 
+/** Read preference modes a scenario client may use (server-selection.md). */
+export const clientReadPreferences = ['primary', 'primaryPreferred', 'secondary', 'secondaryPreferred', 'nearest'] as const;
+export type ClientReadPreference = (typeof clientReadPreferences)[number];
+/** Read concern levels a scenario read may ask for (read-write-concern.md). */
+export const clientReadConcerns = ['local', 'majority', 'linearizable'] as const;
+export type ClientReadConcern = (typeof clientReadConcerns)[number];
+/** Bounds on a scenario's clients. */
+export const maxClients = 64;
+export const maxClientOps = 100_000;
+
+/**
+ * One operation of a scenario client, at a virtual time. A write upserts a document of its own
+ * (`_id` = the operation's key) with `$inc: {n: 1}`, so a write applied twice shows as n = 2;
+ * a read finds every document of the workload collection.
+ */
+export type ClientOpSpec =
+  | { readonly atMs: number; readonly kind: 'write'; readonly w: WriteConcernW; readonly j?: boolean }
+  | { readonly atMs: number; readonly kind: 'read'; readonly readConcern?: ClientReadConcern };
+
+/**
+ * A client of the scenario: a driver (the MongoClient runtime, plugged in by the harness) that
+ * discovers the set from its seed list and sends its operations through server selection and
+ * retries. `host` is its name on the simulated network.
+ */
+export interface ClientSpec {
+  readonly host: string;
+  readonly retryWrites: boolean;
+  readonly retryReads: boolean;
+  readonly readPreference: ClientReadPreference;
+  /** SDAM heartbeatFrequencyMS of this client (default: the workload's). */
+  readonly heartbeatFrequencyMS?: number;
+  /** Sorted by time. */
+  readonly ops: readonly ClientOpSpec[];
+}
+
 export interface Scenario {
   readonly name: string;
   readonly description?: string;
@@ -135,4 +172,6 @@ export interface Scenario {
   /** Sorted by time; entries at the same time keep file order. */
   readonly timeline: readonly TimelineEntry[];
   readonly budget: BudgetSpec;
+  /** Driver clients and their operations (need a client workload: see sim/scenario/workload.ts). */
+  readonly clients?: readonly ClientSpec[];
 }

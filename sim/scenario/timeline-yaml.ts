@@ -22,6 +22,8 @@ function actionField(action: ScenarioAction): Record<string, unknown> {
       return { [action.kind]: action.host };
     case 'heal':
       return { heal: true };
+    case 'recover':
+      return { recover: true };
     case 'partition':
       return { partition: [[...action.sides[0]], [...action.sides[1]]] };
     case 'partitionOneWay':

@@ -27,7 +27,8 @@ export const layerRules: Readonly<Record<Layer, LayerRule>> = {
   core: { folders: [], packages: ['bson'], nodeBuiltins: false },
   client: { folders: ['core'], packages: ['bson'], nodeBuiltins: true },
   sim: { folders: ['core'], packages: ['bson', 'pure-rand', 'js-yaml'], nodeBuiltins: false },
-  harness: { folders: ['client', 'sim', 'core'], packages: ['bson'], nodeBuiltins: true },
+  // fast-check: the failover fuzzer (harness/fuzz) generates and shrinks its cases with it.
+  harness: { folders: ['client', 'sim', 'core'], packages: ['bson', 'fast-check'], nodeBuiltins: true },
   net: { folders: ['client', 'sim', 'core'], packages: ['bson'], nodeBuiltins: true },
   // The package entry points re-export the library layers.
   root: { folders: ['core', 'client', 'sim', 'harness', 'net'], packages: [], nodeBuiltins: false },

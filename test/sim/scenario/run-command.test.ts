@@ -4,22 +4,11 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runScenarioCommand } from '../../../cli/run-command.js';
+import { captureOutput } from '../../support/capture-output.js';
 
 /** Runs the command with stdout/stderr captured. */
-async function capture(argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const writeOut = process.stdout.write.bind(process.stdout);
-  const writeErr = process.stderr.write.bind(process.stderr);
-  process.stdout.write = ((chunk: string) => ((out += chunk), true)) as typeof process.stdout.write;
-  process.stderr.write = ((chunk: string) => ((err += chunk), true)) as typeof process.stderr.write;
-  try {
-    const code = await runScenarioCommand(argv);
-    return { code, out, err };
-  } finally {
-    process.stdout.write = writeOut;
-    process.stderr.write = writeErr;
-  }
+function capture(argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  return captureOutput(() => runScenarioCommand(argv));
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'mongosim-run-'));
@@ -42,7 +31,7 @@ test('--json prints exactly one object with the documented fields', async () => 
   const lines = out.trim().split('\n');
   assert.is(lines.length, 1);
   const report = JSON.parse(lines[0]!) as Record<string, unknown>;
-  assert.equal(Object.keys(report), ['seed', 'traceHash', 'virtualMs', 'wallMs', 'primaries', 'elections', 'lostWrites', 'violations']);
+  assert.equal(Object.keys(report), ['seed', 'traceHash', 'virtualMs', 'wallMs', 'primaries', 'elections', 'lostWrites', 'violations', 'writes', 'lostWriteList', 'operations', 'failures']);
   assert.is(report['seed'], 9);
   assert.match(report['traceHash'] as string, /^[0-9a-f]{16}$/);
   assert.is(report['virtualMs'], 40_000);
@@ -100,3 +89,30 @@ test('usage errors exit 2 with a message; --help exits 0', async () => {
 });
 
 test.run();
+
+test('the workload goes through the driver and its counts add up in --json; lost writes name their write', async () => {
+  const file = join(dir, 'counts.yml');
+  writeFileSync(
+    file,
+    `name: counts
+duration: 30s
+topology:
+  replicaSet:
+    members: [{ host: a:27017 }, { host: b:27017 }, { host: c:27017 }]
+workload: { writesPerSecond: 10, w: majority }
+timeline:
+  - { at: 15s, crash: primary }
+  - { at: 20s, recover: true }
+`,
+  );
+  const { code, out, err } = await capture([file, '--json', '--seed', '2']);
+  assert.is(code, 0, err);
+  const report = JSON.parse(out) as { writes: Record<string, number>; operations: Record<string, number>; failures: unknown[]; lostWriteList: Array<{ outcome?: string; w?: unknown }> };
+  const w = report.writes;
+  assert.ok(w['sent']! > 100, JSON.stringify(w));
+  assert.is(w['sent'], w['acknowledged']! + w['failed']! + w['unanswered']!);
+  assert.ok(w['acknowledged']! > 0);
+  assert.is(report.operations['write.ok'], w['acknowledged']);
+  assert.equal(report.failures, []);
+  for (const lost of report.lostWriteList) assert.is(lost.w, 'majority');
+});
