@@ -16,9 +16,10 @@ const loadSpec = (): Promise<typeof import('./spec-command.js')> => import('./sp
 const loadRun = (): Promise<typeof import('./run-command.js')> => import('./run-command.js');
 const loadTutorial = (): Promise<typeof import('./tutorial-command.js')> => import('./tutorial-command.js');
 const loadServe = (): Promise<typeof import('./serve-command.js')> => import('./serve-command.js');
+const loadFuzz = (): Promise<typeof import('./fuzz-command.js')> => import('./fuzz-command.js');
 
 async function usage(): Promise<string> {
-  const [{ TUTORIAL_USAGE }, { SPEC_USAGE }, { RUN_USAGE }, { SERVE_USAGE }] = await Promise.all([loadTutorial(), loadSpec(), loadRun(), loadServe()]);
+  const [{ TUTORIAL_USAGE }, { SPEC_USAGE }, { RUN_USAGE }, { SERVE_USAGE }, { FUZZ_USAGE }] = await Promise.all([loadTutorial(), loadSpec(), loadRun(), loadServe(), loadFuzz()]);
   return `Usage: mongosim [command] [options]
 
 Commands:
@@ -27,6 +28,7 @@ Commands:
   spec        run the official specification suites (mongosim spec --help)
   run FILE    run a simulator scenario (mongosim run --help)
   serve       serve a simulated cluster to real drivers over TCP (mongosim serve --help)
+  fuzz        fuzz replica-set failover through the driver (mongosim fuzz --help)
   help        show this help
   --version   print the version
 
@@ -36,7 +38,9 @@ ${SPEC_USAGE}
 
 ${RUN_USAGE}
 
-${SERVE_USAGE}`;
+${SERVE_USAGE}
+
+${FUZZ_USAGE}`;
 }
 
 function version(): string {
@@ -57,7 +61,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
         return await (await loadSpec()).specCommand(rest, env, out);
       case 'run':
         return await (await loadRun()).runScenarioCommand(rest);
-      case 'fuzz': return await (await import('./fuzz-command.js')).fuzzCommand(rest, env);
+      case 'fuzz': return await (await loadFuzz()).fuzzCommand(rest, env);
       case 'serve': return await (await loadServe()).serveCommand(rest);
       case 'help':
       case '--help':
