@@ -4,7 +4,6 @@
  * committed" for a transaction that sent nothing: committing it again sends nothing either.
  * Invalid calls throw without changing the state ("error" is not a state).
  */
-import { Long } from 'bson';
 import { MongoError } from '../core/errors.js';
 import type { Document } from './runtime/ports.js';
 
@@ -66,13 +65,12 @@ export function abortPlan(state: TransactionState): { send: boolean } {
 
 /**
  * transactions.md "Constructing the first command within a transaction" / "any other command":
- * txnNumber and autocommit: false always; startTransaction: true and the transaction's
+ * autocommit: false always (the executor adds lsid and txnNumber for a session in a transaction); startTransaction: true and the transaction's
  * readConcern only on the first.
  */
-export function transactionFields(state: TransactionState, txnNumber: bigint, readConcern: Document | undefined): Document {
+export function transactionFields(state: TransactionState, readConcern: Document | undefined): Document {
   const first = state === 'starting';
   return {
-    txnNumber: Long.fromBigInt(txnNumber),
     ...(first ? { startTransaction: true } : {}),
     autocommit: false,
     ...(first && readConcern !== undefined ? { readConcern } : {}),

@@ -497,7 +497,8 @@ function commandToSend(progress: Progress, server: ServerDescription): Document 
   const session = operation.session;
   if (session !== null && !operation.unacknowledged && supportsSessions(server)) {
     command.lsid = session.lsid;
-    if (progress.retryableWrite) command.txnNumber = session.txnNumber;
+    // transactions.md: every command of a transaction carries the transaction's txnNumber.
+    if (progress.retryableWrite || session.inTransaction) command.txnNumber = session.txnNumber;
   }
   if (!Object.hasOwn(operation.command, '$readPreference')) {
     const argument = readPreferenceArgument({

@@ -42,16 +42,15 @@ test('abortTransaction: only while starting or in progress; no command for an em
   throwsWith(() => abortPlan('aborted'), 'Cannot call abortTransaction twice');
 });
 
-test('command fields: txnNumber and autocommit on every command; startTransaction and readConcern only on the first', () => {
-  const first = transactionFields('starting', 3n, { level: 'snapshot' });
-  assert.equal(Object.keys(first), ['txnNumber', 'startTransaction', 'autocommit', 'readConcern']);
-  assert.is(String(first['txnNumber']), '3');
+test('command fields: autocommit on every command; startTransaction and readConcern only on the first', () => {
+  const first = transactionFields('starting', { level: 'snapshot' });
+  assert.equal(Object.keys(first), ['startTransaction', 'autocommit', 'readConcern']);
   assert.is(first['startTransaction'], true);
   assert.is(first['autocommit'], false);
   assert.equal(first['readConcern'], { level: 'snapshot' });
-  const later = transactionFields('inProgress', 3n, { level: 'snapshot' });
-  assert.equal(Object.keys(later), ['txnNumber', 'autocommit']);
-  assert.equal(Object.keys(transactionFields('starting', 1n, undefined)), ['txnNumber', 'startTransaction', 'autocommit']);
+  const later = transactionFields('inProgress', { level: 'snapshot' });
+  assert.equal(Object.keys(later), ['autocommit']);
+  assert.equal(Object.keys(transactionFields('starting', undefined)), ['startTransaction', 'autocommit']);
 });
 
 test.run();
