@@ -11,6 +11,7 @@ import { FindCursor, findOptionKeys, type CursorRunner, type CursorTarget, type 
 import { ChangeStream, type ChangeStreamOptions } from './change-stream.js';
 import { inherit, pickInheritable, type InheritableOptions, type InheritedOptions } from './inheritance.js';
 import type { Document } from './runtime/ports.js';
+import type { ClientSession } from './session.js';
 import { bulkWrite, type AnyBulkWriteOperation, type BulkWriteResult } from './operations/bulk-write.js';
 import { aggregateCommand, CommandCursor, countCommand, distinctCommand, listIndexesCommand, type AggregateOptions } from './operations/read-commands.js';
 import {
@@ -32,7 +33,10 @@ export interface CollectionContext extends CursorRunner {
 /** insertMany accepts at most this many documents per call (the client does not split batches). */
 export const maxInsertManyDocuments = 100_000;
 
-export interface WriteOptions extends InheritableOptions {}
+export interface WriteOptions extends InheritableOptions {
+  /** An explicit session (driver-sessions.md), and with it its transaction. */
+  readonly session?: ClientSession;
+}
 export interface InsertManyOptions extends WriteOptions {
   readonly ordered?: boolean;
 }
@@ -48,7 +52,10 @@ export interface FindOneAndOptions extends WriteOptions {
   /** Node driver 6+: false (default) returns the document; true returns `{value, ok, lastErrorObject}`. */
   readonly includeResultMetadata?: boolean;
 }
-export interface ReadOptions extends InheritableOptions {}
+export interface ReadOptions extends InheritableOptions {
+  /** An explicit session (driver-sessions.md), and with it its transaction. */
+  readonly session?: ClientSession;
+}
 export interface FindCommandOptions extends ReadOptions, FindOptions {}
 export interface BulkWriteOptions extends WriteOptions {
   readonly ordered?: boolean;
@@ -97,7 +104,7 @@ export class Collection<TSchema extends Document = Document> {
     const document = withId(requireDocument(doc, 'insertOne document'), this.context);
     const wc = this.effective(options, 'insertOne options').writeConcern;
     // The Node driver sends insertOne as an ordered one-document insert.
-    const reply = await this.write({ insert: this.collectionName, documents: [document], ordered: true }, wc);
+    const reply = await this.write({ insert: this.collectionName, documents: [document], ordered: true }, wc, options?.session);
     return insertOneResult(reply, document._id);
   }
 
@@ -108,7 +115,7 @@ export class Collection<TSchema extends Document = Document> {
     if (typeof ordered !== 'boolean') throw new MongoInvalidArgumentError(`insertMany options.ordered must be a boolean, got ${describe(ordered)}`);
     const documents = docs.map((d, i) => withId(requireDocument(d, `insertMany documents[${i}]`), this.context));
     const wc = this.effective(options, 'insertMany options').writeConcern;
-    const reply = await this.write({ insert: this.collectionName, documents, ordered }, wc);
+    const reply = await this.write({ insert: this.collectionName, documents, ordered }, wc, options?.session);
     return insertManyResult(reply, documents.map((d) => d._id), ordered);
   }
 
@@ -161,8 +168,9 @@ export class Collection<TSchema extends Document = Document> {
     const settings = this.effective(options, 'find options');
     const findOptions: Record<string, unknown> = {};
     if (options !== undefined) for (const key of findOptionKeys) if (options[key] !== undefined) findOptions[key] = options[key];
+    const session = options?.session;
     return new FindCursor<TSchema>(
-      this.context,
+      session === undefined ? this.context : session.runner((op, onPinned) => this.context.run(op, onPinned), this.context.releasePinned?.bind(this.context)),
       { databaseName: this.dbName, collectionName: this.collectionName, readPreference: settings.readPreference, readConcern: settings.readConcern },
       requireDocument(filter, 'find filter'),
       findOptions as FindOptions,
@@ -256,10 +264,11 @@ export class Collection<TSchema extends Document = Document> {
   }
 
   /** Runs a write command; null for an unacknowledged write (no reply to read). */
-  private async write(command: Document, wc: WriteConcern | undefined): Promise<Document | null> {
+  private async write(command: Document, wc: WriteConcern | undefined, session?: ClientSession): Promise<Document | null> {
     const wcDoc = writeConcernDocument(wc);
     if (wcDoc !== undefined) command.writeConcern = wcDoc;
-    const { reply } = await this.context.run({ kind: 'write', databaseName: this.dbName, command });
+    const operation = { kind: 'write' as const, databaseName: this.dbName, command };
+    const { reply } = await (session === undefined ? this.context.run(operation) : session.runOperation((op, onPinned) => this.context.run(op, onPinned), operation));
     return isUnacknowledged(wc) ? null : reply;
   }
 
@@ -267,13 +276,13 @@ export class Collection<TSchema extends Document = Document> {
     const statement: Document = { q: requireDocument(filter, `${name} filter`), u: update, multi };
     if (options?.upsert !== undefined) statement.upsert = requireBoolean(options.upsert, `${name} options.upsert`);
     const wc = this.effective(options, `${name} options`).writeConcern;
-    return updateResult(await this.write({ update: this.collectionName, updates: [statement], ordered: true }, wc));
+    return updateResult(await this.write({ update: this.collectionName, updates: [statement], ordered: true }, wc, options?.session));
   }
 
   private async delete(name: string, filter: Document, limit: 0 | 1, options: WriteOptions | undefined): Promise<DeleteResult> {
     const wc = this.effective(options, `${name} options`).writeConcern;
     const statement = { q: requireDocument(filter, `${name} filter`), limit };
-    return deleteResult(await this.write({ delete: this.collectionName, deletes: [statement], ordered: true }, wc));
+    return deleteResult(await this.write({ delete: this.collectionName, deletes: [statement], ordered: true }, wc, options?.session));
   }
 
   private async findAndModify(name: string, filter: Document, change: Document, options: FindOneAndOptions | undefined): Promise<unknown> {
@@ -287,7 +296,7 @@ export class Collection<TSchema extends Document = Document> {
     }
     if (returnDocument === 'after') command.new = true;
     const wc = this.effective(options, `${name} options`).writeConcern;
-    const reply = await this.write(command, wc);
+    const reply = await this.write(command, wc, options?.session);
     if (reply === null) return null;
     if (options?.includeResultMetadata === true) return { value: reply.value ?? null, ok: reply.ok, lastErrorObject: reply.lastErrorObject };
     return reply.value ?? null;

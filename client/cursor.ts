@@ -18,7 +18,8 @@ export const maxBufferedDocuments = 1_000_000;
 export const maxGetMoresPerCursor = 1_000_000;
 
 export interface CursorRunner {
-  run(operation: RunOperation): Promise<OperationSuccess>;
+  /** `onPinned`: see runOperation (a ClientSession's transaction keeps its connection). */
+  run(operation: RunOperation, onPinned?: (address: string, connectionId: number) => void): Promise<OperationSuccess>;
   /** Checks a connection pinned to a cursor (load-balanced mode) back in. */
   releasePinned?(address: string, connectionId: number): void;
 }

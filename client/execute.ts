@@ -18,7 +18,11 @@ export interface OperationSuccess {
   readonly pinnedConnection?: number;
 }
 
-export function runOperation(runtime: ClientRuntimeApi, operation: RunOperation): Promise<OperationSuccess> {
+/**
+ * `onPinned` (a ClientSession's transaction): told of the connection a pinTransaction operation
+ * kept, on success and on failure; that connection is then the session's to release.
+ */
+export function runOperation(runtime: ClientRuntimeApi, operation: RunOperation, onPinned?: (address: string, connectionId: number) => void): Promise<OperationSuccess> {
   return new Promise<OperationSuccess>((resolve, reject) => {
     let settled = false;
     try {
@@ -26,6 +30,7 @@ export function runOperation(runtime: ClientRuntimeApi, operation: RunOperation)
         // A runtime calls back once; a second call would be a runtime bug, never a second outcome.
         if (settled) return;
         settled = true;
+        if (onPinned !== undefined && result.pinnedConnection !== undefined && result.address !== null) onPinned(result.address, result.pinnedConnection);
         if (!result.ok) {
           reject(result.error instanceof Error ? result.error : new MongoError(`operation failed: ${String(result.error)}`));
           return;
@@ -34,7 +39,7 @@ export function runOperation(runtime: ClientRuntimeApi, operation: RunOperation)
         const failure = !isOkReply(result.reply) ? serverErrorFromReply(result.reply) : writeConcernErrorFromReply(result.reply);
         if (failure !== null) {
           // Nobody will hold a cursor of a failed reply: its pinned connection goes back at once.
-          if (pinned !== undefined) runtime.releasePinned?.(result.address, pinned);
+          if (pinned !== undefined && onPinned === undefined) runtime.releasePinned?.(result.address, pinned);
           reject(failure);
           return;
         }

@@ -92,14 +92,14 @@ export class MongoClient extends EventEmitter {
     return this;
   }
 
-  /** driver-sessions.md "startSession": an explicit session (lifecycle and id; no transactions yet). */
+  /** driver-sessions.md "startSession": an explicit session (operations take it as `{session}`; transactions.md transactions). */
   startSession(): ClientSession {
     if (this.closing !== null) throw new MongoTopologyClosedError('the client is closed');
     const runtime = this.runtime;
     const acquire = runtime.acquireServerSession?.bind(runtime);
     const release = runtime.releaseServerSession?.bind(runtime);
     if (acquire === undefined || release === undefined) throw new MongoInvalidArgumentError('this client runtime has no server session pool (acquireServerSession)');
-    return new ClientSession({ acquireServerSession: acquire, releaseServerSession: release });
+    return new ClientSession({ acquireServerSession: acquire, releaseServerSession: release, run: this.context.run, releasePinned: this.context.releasePinned });
   }
 
   /** Stops every monitor, pool and timer; later operations fail with MongoTopologyClosedError. */
@@ -230,7 +230,7 @@ export class MongoClient extends EventEmitter {
   // ---- internals -------------------------------------------------------------------------
 
   private readonly context = {
-    run: (operation: RunOperation): Promise<OperationSuccess> => {
+    run: (operation: RunOperation, onPinned?: (address: string, connectionId: number) => void): Promise<OperationSuccess> => {
       if (this.closing !== null) return Promise.reject(new MongoTopologyClosedError('the client is closed'));
       // What BSON cannot carry or the server would refuse fails here, naming the field, before anything is sent.
       try {
@@ -238,7 +238,7 @@ export class MongoClient extends EventEmitter {
       } catch (error) {
         return Promise.reject(error);
       }
-      return runOperation(this.runtime, operation);
+      return runOperation(this.runtime, operation, onPinned);
     },
     newObjectId: (): unknown => this.ids.next(),
     maxWireVersionOf: (address: string): number | undefined => this.runtime.description().servers.get(address)?.maxWireVersion,

@@ -8,6 +8,7 @@ import type { MongoError } from '../../core/errors.js';
 import type { TopologyDescription } from '../../core/sdam/types.js';
 import type { ReadPreference } from '../../core/selection/read-preference.js';
 import type { Document } from './ports.js';
+import type { ServerSession } from './sessions.js';
 
 export interface RunOperation {
   /** read/write: driver-built operations, retryable when their command is; command: runCommand, never retried. */
@@ -34,11 +35,23 @@ export interface RunOperation {
   readonly pinCursor?: boolean;
   /** With `address`: run on this pinned connection (a result's `pinnedConnection`) instead of checking one out. */
   readonly pinnedConnection?: number;
+  /**
+   * An explicit session (ClientSession): its server session is used instead of an implicit one
+   * and stays with the ClientSession afterwards; `inTransaction` sends the transaction's
+   * txnNumber and turns every retry off (transactions.md).
+   */
+  readonly session?: { readonly serverSession: ServerSession; readonly inTransaction: boolean };
+  /**
+   * load-balancers.md "Connection Pinning": a transaction's first command. In load-balanced mode
+   * its connection stays checked out whatever the outcome (the result's `pinnedConnection`, on
+   * failure too, unless the connection broke) until `releasePinned`.
+   */
+  readonly pinTransaction?: boolean;
 }
 
 export type RunResult =
   | { readonly ok: true; readonly reply: Document; readonly address: string; readonly attempts: number; readonly pinnedConnection?: number }
-  | { readonly ok: false; readonly error: MongoError | Error; readonly address: string | null; readonly attempts: number };
+  | { readonly ok: false; readonly error: MongoError | Error; readonly address: string | null; readonly attempts: number; readonly pinnedConnection?: number };
 
 /** Every SDAM, CMAP and command monitoring event, as the Node driver names them (`serverDescriptionChanged`, `connectionCheckedOut`, `commandStarted`, ...). */
 export interface RuntimeEvent {

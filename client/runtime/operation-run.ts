@@ -35,6 +35,10 @@ export interface OperationSpec {
   readonly pinCursor?: boolean;
   /** Run on this connection, already checked out and pinned to a cursor (RunOperation.pinnedConnection). */
   readonly pinnedConnection?: number;
+  /** The session is a ClientSession's (RunOperation.session): not returned to the pool after the operation. */
+  readonly explicitSession?: boolean;
+  /** Load-balanced mode: keep the connection whatever the reply, for a transaction (RunOperation.pinTransaction). */
+  readonly pinTransaction?: boolean;
 }
 
 export class OperationRun {
@@ -119,7 +123,7 @@ export class OperationRun {
           if (action.error !== null) pool?.step({ type: 'connectionFailed', connectionId: action.connectionId, error: action.error });
           return;
         }
-        if (this.spec.pinCursor === true && action.error === null && pool !== undefined) {
+        if ((this.spec.pinCursor === true || this.spec.pinTransaction === true) && action.error === null && pool !== undefined) {
           this.heldBack = { pool, connectionId: action.connectionId };
           return;
         }
@@ -143,9 +147,10 @@ export class OperationRun {
         const pinned = this.keepPinned(action.reply);
         return this.finish({ ok: true, reply: action.reply, address: this.lastAddress ?? '', attempts: action.attempts, ...(pinned !== null ? { pinnedConnection: pinned } : {}) }, action.txnNumberUsed);
       }
-      case 'fail':
-        this.keepPinned(null);
-        return this.finish({ ok: false, error: action.error, address: action.address, attempts: action.attempts }, action.txnNumberUsed);
+      case 'fail': {
+        const pinned = this.keepPinned(null);
+        return this.finish({ ok: false, error: action.error, address: action.address ?? this.lastAddress, attempts: action.attempts, ...(pinned !== null ? { pinnedConnection: pinned } : {}) }, action.txnNumberUsed);
+      }
     }
   }
 
@@ -154,6 +159,11 @@ export class OperationRun {
     const held = this.heldBack;
     this.heldBack = null;
     if (held === null) return null;
+    if (this.spec.pinTransaction === true) {
+      // load-balancers.md: a transaction keeps its connection until the session lets it go.
+      held.pool.pinToTransaction(held.connectionId);
+      return held.connectionId;
+    }
     const cursor = reply?.['cursor'] as { id?: unknown } | undefined;
     if (cursor !== undefined && cursor !== null && !isZeroCursorId(cursor.id)) {
       held.pool.pinToCursor(held.connectionId);

@@ -297,7 +297,8 @@ export class ClientRuntime implements ClientRuntimeApi, RuntimeContext, Operatio
       if (txnNumberUsed) session.txnNumber += 1n;
       // driver-sessions.md "Dirty": a network error may leave the server session in use.
       if (!result.ok && result.error instanceof MongoNetworkError) session.dirty = true;
-      this.sessions.release(session, this.now(), this.topologyState.description.logicalSessionTimeoutMinutes);
+      // An explicit session's server session goes back to the pool at endSession, not here.
+      if (run.spec.explicitSession !== true) this.sessions.release(session, this.now(), this.topologyState.description.logicalSessionTimeoutMinutes);
     }
     const done = this.doneCallbacks.get(run);
     this.doneCallbacks.delete(run);
@@ -317,13 +318,16 @@ export class ClientRuntime implements ClientRuntimeApi, RuntimeContext, Operatio
     const pinnedAddress = operation.address ?? null;
     const readPreference = operation.kind === 'write' ? null : (operation.readPreference ?? this.defaultReadPreference);
     const ownSession = 'lsid' in operation.command || 'txnNumber' in operation.command;
-    const session: ServerSession | null = ownSession ? null : this.sessions.acquire(this.now(), this.topologyState.description.logicalSessionTimeoutMinutes);
+    const explicit = operation.session;
+    const inTransaction = explicit?.inTransaction === true;
+    const session: ServerSession | null = explicit !== undefined ? explicit.serverSession : ownSession ? null : this.sessions.acquire(this.now(), this.topologyState.description.logicalSessionTimeoutMinutes);
     const input: OperationInput = {
       kind: operation.kind,
       databaseName: operation.databaseName,
       command: operation.command,
       ...(readPreference !== null ? { readPreference } : {}),
-      session: session === null ? null : { lsid: session.lsid, txnNumber: session.txnNumber + 1n },
+      // A transaction's commands all carry its txnNumber (startTransaction incremented it).
+      session: session === null ? null : { lsid: session.lsid, txnNumber: inTransaction ? session.txnNumber : session.txnNumber + 1n, inTransaction },
       firstRequestId: this.nextRequestId(maxAttempts),
       operationId: this.operationIdCounter,
       ...(pinnedAddress !== null ? { pinnedAddress } : {}),
@@ -335,11 +339,14 @@ export class ClientRuntime implements ClientRuntimeApi, RuntimeContext, Operatio
     };
     // load-balancers.md "Connection Pinning": only a load balancer's cursors pin connections.
     const pinCursor = operation.pinCursor === true && this.topologyState.settings.loadBalanced;
+    const pinTransaction = operation.pinTransaction === true && this.topologyState.settings.loadBalanced;
     const spec: OperationSpec = {
       operation: input,
-      options,
+      options: inTransaction ? { ...options, retryReads: false, retryWrites: false } : options,
       session,
+      ...(explicit !== undefined ? { explicitSession: true } : {}),
       ...(pinCursor ? { pinCursor } : {}),
+      ...(pinTransaction ? { pinTransaction } : {}),
       ...(operation.pinnedConnection !== undefined ? { pinnedConnection: operation.pinnedConnection } : {}),
     };
     const run = new OperationRun(this, this, spec, this.operationIdCounter++);

@@ -43,6 +43,8 @@ export class ServerPool {
   private nextCheckOutId = 1;
   /** In-use connections pinned to a cursor (load-balanced mode), for the wait queue timeout message. */
   private readonly cursorPinned = new Set<number>();
+  /** In-use connections pinned to a transaction (load-balanced mode), for the same message. */
+  private readonly transactionPinned = new Set<number>();
 
   constructor(
     private readonly ctx: RuntimeContext,
@@ -79,6 +81,11 @@ export class ServerPool {
     if (this.state.connections.get(connectionId)?.state === 'inUse') this.cursorPinned.add(connectionId);
   }
 
+  /** The in-use connection now belongs to a transaction until it is checked in (load-balanced mode). */
+  pinToTransaction(connectionId: number): void {
+    if (this.state.connections.get(connectionId)?.state === 'inUse') this.transactionPinned.add(connectionId);
+  }
+
   /** What the executor needs to know of an open connection the pool still counts as in use (a pinned one), or undefined. */
   describeConnection(connectionId: number): ConnectionInfo | undefined {
     const c = this.connections.get(connectionId);
@@ -96,6 +103,7 @@ export class ServerPool {
   /** CMAP checkIn; with `error` the connection is broken and is closed instead of reused. */
   checkIn(connectionId: number, error: Error | null): void {
     this.cursorPinned.delete(connectionId);
+    this.transactionPinned.delete(connectionId);
     if (error !== null) this.step({ type: 'connectionFailed', connectionId, error });
     this.step({ type: 'checkIn', connectionId });
   }
@@ -163,14 +171,14 @@ export class ServerPool {
 
   /**
    * load-balancers.md "Connection Pooling": a load-balanced pool's WaitQueueTimeoutError says
-   * what holds the connections. There are no transactions yet, so none are held by one.
+   * what holds the connections.
    */
   private detailed(error: Error): Error {
     if (!(error instanceof WaitQueueTimeoutError) || !this.state.options.loadBalanced) return error;
     let inUse = 0;
     for (const c of this.state.connections.values()) if (c.state === 'inUse') inUse++;
     const cursors = this.cursorPinned.size;
-    const transactions = 0;
+    const transactions = this.transactionPinned.size;
     return new WaitQueueTimeoutError(
       this.address,
       `Timeout waiting for connection from the connection pool. maxPoolSize: ${this.state.options.maxPoolSize}, connections in use by cursors: ${cursors}, ` +

@@ -498,7 +498,10 @@ function commandToSend(progress: Progress, server: ServerDescription): Document 
   const session = operation.session;
   if (session !== null && !operation.unacknowledged && supportsSessions(server)) {
     command.lsid = session.lsid;
+    // transactions.md: every command of a transaction carries the transaction's txnNumber.
+    // (bugs.retryFreshTxnNumber is a fuzzer's seeded bug, off unless a test turns it on.)
     if (progress.retryableWrite) command.txnNumber = bugs.retryFreshTxnNumber ? BigInt(session.txnNumber) + BigInt(progress.attempt - 1) : session.txnNumber;
+    else if (session.inTransaction) command.txnNumber = session.txnNumber;
   }
   if (!Object.hasOwn(operation.command, '$readPreference')) {
     const argument = readPreferenceArgument({

@@ -24,6 +24,7 @@ import { isPlainObject } from './values.js';
 import { checkRequestSize, opMsgOverheadBytes } from './wire-limits.js';
 import { maxBsonObjectSizeBytes } from './hello.js';
 import { type ServerVersion, fullVersionString, maxWireVersionOf, serverAddsRetryableWriteLabel, supportsAwaitableHello, supportsHelloCommand } from './versions.js';
+import { isTransientTransactionError, Transactions, transactionOf, withoutTransactionFields } from './transactions.js';
 
 
 /** Member-to-member commands: their connections are internal (failCommand skips them). */
@@ -80,6 +81,8 @@ export interface CommandDispatchDeps {
 
 export class CommandDispatcher {
   constructor(private readonly deps: CommandDispatchDeps) {}
+  /** This server's transactions (transactions.ts): a restart of the process makes a new dispatcher. */
+  private readonly transactions = new Transactions();
 
   /** `bsonSizeBytes`: the request's BSON size when its sender serialized it (client traffic; see wire-limits.ts). */
   handleRequest(conn: ClientConnection, requestId: number, db: string, body: Readonly<Document>, bsonSizeBytes?: number): void {
@@ -169,8 +172,10 @@ export class CommandDispatcher {
 
   /** Labels a server of this version adds by itself (retryable-writes.md: only ≥ 4.4, only for retryable writes). */
   private automaticLabels(code: number, body: Readonly<Document>): string[] {
-    if (!serverAddsRetryableWriteLabel(this.deps.version)) return [];
     const name = commandName(body);
+    // transactions.md "Transient Transaction Error": a transaction's transient failures are labelled.
+    if (body['autocommit'] === false && isTransientTransactionError(code, name === 'commitTransaction' || name === 'abortTransaction')) return ['TransientTransactionError'];
+    if (!serverAddsRetryableWriteLabel(this.deps.version)) return [];
     // change-streams.md "Resumable Error": from 4.4 the server labels a change stream getMore's resumable errors.
     if (name === 'getMore' && this.deps.changeStreams?.owns(body['getMore']) === true && resumableChangeStreamCodes.has(code)) return ['ResumableChangeStreamError'];
     if (!retryableWriteErrorCodes.has(code)) return [];
@@ -202,7 +207,17 @@ export class CommandDispatcher {
       sendReply(conn, requestId, result);
     };
     try {
-      const immediate = this.runCommand(conn, requestId, db, name, body, respond);
+      // transactions.md "Server Commands": the transaction table answers commit/abort and admits statements.
+      const txn = transactionOf(body);
+      if (name === 'commitTransaction' || name === 'abortTransaction') {
+        if (txn === null) throw new CommandError(ErrorCodes.InvalidOptions, `${name} must be run within a transaction`);
+        if (name === 'commitTransaction') this.transactions.commit(txn.lsid, txn.txnNumber);
+        else this.transactions.abort(txn.lsid, txn.txnNumber);
+        respond({ ok: 1 });
+        return;
+      }
+      if (txn !== null) this.transactions.statement(txn.lsid, txn.txnNumber, txn.start);
+      const immediate = this.runCommand(conn, requestId, db, name, txn === null ? body : withoutTransactionFields(body), respond);
       if (immediate !== undefined) respond(immediate);
     } catch (error) {
       if (error instanceof CloseConnection) {

@@ -18,6 +18,7 @@ import { CommandError, ErrorCodes, errorReply, retryableWriteErrorCodes } from '
 import { FailPoints } from '../mongod/failpoints.js';
 import { maxBsonObjectSizeBytes, maxMessageSizeBytes, maxWriteBatchSize, logicalSessionTimeoutMinutes, simEpochMs } from '../mongod/hello.js';
 import { RpcChannel } from '../mongod/rpc.js';
+import { isTransientTransactionError, Transactions, transactionOf, withoutTransactionFields } from '../mongod/transactions.js';
 import { isPlainObject } from '../mongod/values.js';
 import { type ServerVersion, defaultServerVersion, fullVersionString, maxWireVersionOf, minWireVersion, serverAddsRetryableWriteLabel, supportsAwaitableHello, supportsHelloCommand } from '../mongod/versions.js';
 
@@ -55,6 +56,8 @@ export class MongosProcess {
   readonly host: string;
   readonly version: ServerVersion;
   readonly failPoints = new FailPoints();
+  /** Transactions routed through this router (sim/mongod/transactions.ts). */
+  private readonly transactions = new Transactions();
   private readonly random: SimRandom;
   private running = false;
   private incarnation = 0;
@@ -144,8 +147,12 @@ export class MongosProcess {
   }
 
   private labelsFor(code: number, body: Readonly<Document>): string[] {
+    const name = commandName(body);
+    const isCommitOrAbort = name === 'commitTransaction' || name === 'abortTransaction';
+    // transactions.md "Transient Transaction Error": the server labels a transaction's transient failures.
+    if (body['autocommit'] === false && isTransientTransactionError(code, isCommitOrAbort)) return ['TransientTransactionError'];
     if (!serverAddsRetryableWriteLabel(this.version) || !retryableWriteErrorCodes.has(code)) return [];
-    return body['txnNumber'] !== undefined && body['autocommit'] === undefined ? ['RetryableWriteError'] : [];
+    return (body['txnNumber'] !== undefined && body['autocommit'] === undefined) || isCommitOrAbort ? ['RetryableWriteError'] : [];
   }
 
   private handle(conn: RouterConnection, requestId: number, db: string, body: Readonly<Document>): void {
@@ -230,7 +237,24 @@ export class MongosProcess {
         case 'buildInfo': case 'buildinfo': respond({ version: fullVersionString(this.version), versionArray: [...fullVersionString(this.version).split('.').map(Number), 0], ok: 1 }); return;
         case 'configureFailPoint': respond(this.failPoints.configure(body)); return;
         case 'endSessions': case 'killAllSessions': respond({ ok: 1 }); return;
-        default: this.route(db, body, respond); return;
+        case 'commitTransaction': case 'abortTransaction': {
+          const txn = transactionOf(body);
+          if (txn === null) throw new CommandError(ErrorCodes.InvalidOptions, `${name} must be run within a transaction`);
+          if (name === 'commitTransaction') this.transactions.commit(txn.lsid, txn.txnNumber);
+          else this.transactions.abort(txn.lsid, txn.txnNumber);
+          respond({ ok: 1 });
+          return;
+        }
+        default: {
+          const txn = transactionOf(body);
+          if (txn === null) {
+            this.route(db, body, respond);
+            return;
+          }
+          this.transactions.statement(txn.lsid, txn.txnNumber, txn.start);
+          this.route(db, withoutTransactionFields(body), respond);
+          return;
+        }
       }
     } catch (error) {
       if (!(error instanceof CommandError)) throw error;

@@ -33,10 +33,10 @@ export interface OperationOutcome {
 /** Arguments every operation accepts; `session` needs explicit sessions. */
 function takeArgs(op: Operation, where: string, required: readonly string[], optional: readonly string[]): Doc {
   const args = op.arguments;
-  if ('session' in args) throw new MissingFeature('explicit sessions (session entities)');
   if ('timeoutMS' in args) throw new MissingFeature('client-side operation timeouts (timeoutMS)');
   for (const key of required) if (args[key] === undefined) throw new OperationArgumentError(`${where}.arguments.${key}: required by ${op.name}`);
-  const known = new Set([...required, ...optional]);
+  // The runner resolved `session` to its entity; operations that take options take it.
+  const known = new Set([...required, ...optional, 'session']);
   for (const key of Object.keys(args)) if (!known.has(key)) throw new MissingFeature(`the '${key}' option of ${op.name}`);
   return args;
 }
@@ -44,7 +44,7 @@ function takeArgs(op: Operation, where: string, required: readonly string[], opt
 /** Operation options as the client takes them: the inheritable concerns plus the listed plain options. */
 function optionsFrom(args: Doc, where: string, plain: readonly string[]): Record<string, unknown> {
   const out: Record<string, unknown> = { ...(inheritableOptions(pick(args, ['readPreference', 'readConcern', 'writeConcern']), `${where}.arguments`) ?? {}) };
-  for (const key of plain) if (args[key] !== undefined) out[key] = args[key];
+  for (const key of [...plain, 'session']) if (args[key] !== undefined) out[key] = args[key];
   return out;
 }
 
@@ -251,6 +251,16 @@ export async function runBucketOperation(bucket: GridFSBucket, op: Operation, wh
 const transactionOperations: ReadonlySet<string> = new Set(['startTransaction', 'commitTransaction', 'abortTransaction', 'withTransaction']);
 
 export async function runSessionOperation(session: ClientSession, op: Operation, where: string): Promise<OperationOutcome> {
+  if (op.name === 'startTransaction') {
+    const a = op.arguments;
+    for (const key of Object.keys(a)) if (key !== 'readConcern' && key !== 'writeConcern') throw new MissingFeature(`the '${key}' option of startTransaction`);
+    session.startTransaction(inheritableOptions(pick(a, ['readConcern', 'writeConcern']), `${where}.arguments`) ?? {});
+    return { result: undefined, shape: 'value' };
+  }
+  if (op.name === 'commitTransaction' || op.name === 'abortTransaction') {
+    await session[op.name]();
+    return { result: undefined, shape: 'value' };
+  }
   if (op.name === 'endSession') {
     takeArgs(op, where, [], []);
     await session.endSession();

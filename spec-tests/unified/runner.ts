@@ -96,6 +96,8 @@ async function runOperation(ctx: SpecialContext, op: Operation, where: string): 
     return;
   }
   const entity = ctx.entities.get(op.object);
+  // unified-test-format.md: a `session` argument names a session entity; operations take the ClientSession.
+  if (typeof op.arguments['session'] === 'string') op = { ...op, arguments: { ...op.arguments, session: ctx.entities.getAs(op.arguments['session'], 'session').value } };
   let outcome: OperationOutcome | undefined;
   let error: unknown;
   let failed = false;
