@@ -54,6 +54,9 @@ export function readObjectIdHex(value: unknown, field: string, known: string | n
     // toHexString first: the `bson` class builds its hex cheaply but allocates for `id`.
     const toHex = (value as { toHexString?: unknown }).toHexString;
     if (typeof toHex === 'function') {
+      // The usual case, a server reporting the same ObjectId again: compare the `bson` class's
+      // four 24-bit words with the known hex instead of building a string to compare.
+      if (known !== null && sameObjectIdWords(value as ObjectIdWords, known)) return known;
       const text: unknown = toHex.call(value);
       if (known !== null && text === known) return known;
       const hex = typeof text === 'string' ? canonicalHex(text) : null;
@@ -70,6 +73,41 @@ export function readObjectIdHex(value: unknown, field: string, known: string | n
     if (hex !== null) return hex;
   }
   throw new HelloFieldError(field, `must be an ObjectId, got ${describeType(value)}`);
+}
+
+/** The fields of the `bson` package's ObjectId (bson 6.10+): its 12 bytes as four 24-bit words. */
+interface ObjectIdWords {
+  readonly _bsontype?: unknown;
+  readonly i0?: unknown;
+  readonly i1?: unknown;
+  readonly i2?: unknown;
+  readonly i3?: unknown;
+}
+
+const hexDigitsPerWord = 6;
+const bitsPerHexDigit = 4;
+
+/**
+ * Whether `value` is a `bson` ObjectId whose bytes are the 24 lower-case hex digits `known`.
+ * False for anything else (other classes take the toHexString path): no allocation either way.
+ */
+function sameObjectIdWords(value: ObjectIdWords, known: string): boolean {
+  if (value._bsontype !== 'ObjectId' || known.length !== objectIdBytes * 2) return false;
+  return (
+    wordOf(known, 0) === value.i0 && wordOf(known, 1) === value.i1 && wordOf(known, 2) === value.i2 && wordOf(known, 3) === value.i3
+  );
+}
+
+/** Word `w` (24 bits) of a lower-case hex ObjectId; -1 if a digit is not lower-case hex (never equal to a word). */
+function wordOf(hex: string, w: number): number {
+  let word = 0;
+  for (let i = w * hexDigitsPerWord; i < (w + 1) * hexDigitsPerWord; i++) {
+    const c = hex.charCodeAt(i);
+    const digit = c >= 48 && c <= 57 ? c - 48 : c >= 97 && c <= 102 ? c - 87 : -1;
+    if (digit < 0) return -1;
+    word = (word << bitsPerHexDigit) | digit;
+  }
+  return word;
 }
 
 /** int32/int64/double holding an integer → a safe JS integer. */

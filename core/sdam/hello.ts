@@ -56,12 +56,12 @@ function parseOrThrow(address: string, input: unknown, outcome: HelloOutcome, no
   // SDAM "type": Unknown when "ok: 1" is not in the reply.
   const ok = reply.ok;
   if (ok !== 1 && ok !== true) {
-    const errmsg = optionalString(reply, 'errmsg');
+    const errmsg = optionalString(reply.errmsg, 'errmsg');
     const error = `hello reply is not ok (ok: ${String(typeof ok === 'object' ? describeType(ok) : ok)})${errmsg ? `: ${errmsg}` : ''}`;
     return unknownServerDescription(address, { error, lastUpdateTime: now, topologyVersion: optionalTopologyVersion(reply) });
   }
 
-  const setName = optionalString(reply, 'setName');
+  const setName = optionalString(reply.setName, 'setName');
   const type = serverTypeOf(reply, setName);
 
   const lastWrite = lastWriteDoc(reply);
@@ -74,71 +74,70 @@ function parseOrThrow(address: string, input: unknown, outcome: HelloOutcome, no
     minRoundTripTime: minRtt,
     lastWriteDate: lastWriteDateOf(lastWrite),
     opTime: opTimeOf(lastWrite),
-    minWireVersion: optionalInteger(reply, 'minWireVersion') ?? 0,
-    maxWireVersion: optionalInteger(reply, 'maxWireVersion') ?? 0,
-    me: optionalAddress(reply, 'me', previous?.me),
-    hosts: hostList(reply, 'hosts', previous?.hosts),
-    passives: hostList(reply, 'passives', previous?.passives),
-    arbiters: hostList(reply, 'arbiters', previous?.arbiters),
+    minWireVersion: optionalInteger(reply.minWireVersion, 'minWireVersion') ?? 0,
+    maxWireVersion: optionalInteger(reply.maxWireVersion, 'maxWireVersion') ?? 0,
+    me: optionalAddress(reply.me, 'me', previous?.me),
+    hosts: hostList(reply.hosts, 'hosts', previous?.hosts),
+    passives: hostList(reply.passives, 'passives', previous?.passives),
+    arbiters: hostList(reply.arbiters, 'arbiters', previous?.arbiters),
     tags: tagsOf(reply, previous?.tags),
     setName,
     electionId: reply.electionId == null ? null : readObjectIdHex(reply.electionId, 'electionId', previous?.electionId ?? null),
-    setVersion: optionalInteger(reply, 'setVersion'),
-    primary: optionalAddress(reply, 'primary', previous?.primary),
+    setVersion: optionalInteger(reply.setVersion, 'setVersion'),
+    primary: optionalAddress(reply.primary, 'primary', previous?.primary),
     lastUpdateTime: now,
-    logicalSessionTimeoutMinutes: optionalInteger(reply, 'logicalSessionTimeoutMinutes'),
+    logicalSessionTimeoutMinutes: optionalInteger(reply.logicalSessionTimeoutMinutes, 'logicalSessionTimeoutMinutes'),
     topologyVersion: readTopologyVersion(reply.topologyVersion, 'topologyVersion', previous?.topologyVersion),
-    iscryptd: optionalBoolean(reply, 'iscryptd'),
+    iscryptd: optionalBoolean(reply.iscryptd, 'iscryptd'),
     serviceId: reply.serviceId == null ? null : readObjectIdHex(reply.serviceId, 'serviceId', previous?.serviceId ?? null),
-    maxBsonObjectSize: optionalSize(reply, 'maxBsonObjectSize'),
-    maxMessageSizeBytes: optionalSize(reply, 'maxMessageSizeBytes'),
-    maxWriteBatchSize: optionalSize(reply, 'maxWriteBatchSize'),
+    maxBsonObjectSize: optionalSize(reply.maxBsonObjectSize, 'maxBsonObjectSize'),
+    maxMessageSizeBytes: optionalSize(reply.maxMessageSizeBytes, 'maxMessageSizeBytes'),
+    maxWriteBatchSize: optionalSize(reply.maxWriteBatchSize, 'maxWriteBatchSize'),
   } satisfies ServerDescription;
 }
 
 /** SDAM "type" table. "hidden: true" wins over the primary/secondary flags (RSOther). */
 function serverTypeOf(reply: Reply, setName: string | null): ServerType {
-  if (optionalBoolean(reply, 'isreplicaset')) return 'RSGhost';
-  if (optionalString(reply, 'msg') === 'isdbgrid') return 'Mongos';
+  if (optionalBoolean(reply.isreplicaset, 'isreplicaset')) return 'RSGhost';
+  if (optionalString(reply.msg, 'msg') === 'isdbgrid') return 'Mongos';
   if (setName === null) return 'Standalone';
-  if (optionalBoolean(reply, 'hidden')) return 'RSOther';
+  if (optionalBoolean(reply.hidden, 'hidden')) return 'RSOther';
   // "drivers MUST first check for the isWritablePrimary field and fall back to ismaster".
-  const writable = reply.isWritablePrimary !== undefined ? optionalBoolean(reply, 'isWritablePrimary') : optionalBoolean(reply, 'ismaster');
+  const writable = reply.isWritablePrimary !== undefined ? optionalBoolean(reply.isWritablePrimary, 'isWritablePrimary') : optionalBoolean(reply.ismaster, 'ismaster');
   if (writable) return 'RSPrimary';
-  if (optionalBoolean(reply, 'secondary')) return 'RSSecondary';
-  if (optionalBoolean(reply, 'arbiterOnly')) return 'RSArbiter';
+  if (optionalBoolean(reply.secondary, 'secondary')) return 'RSSecondary';
+  if (optionalBoolean(reply.arbiterOnly, 'arbiterOnly')) return 'RSArbiter';
   return 'RSOther';
 }
 
-function optionalString(reply: Reply, field: string): string | null {
-  const value = reply[field];
+// The readers below take the field's value, read at the call site with a constant name (a
+// monomorphic property load), rather than reading `reply[field]` themselves (a keyed load that
+// sees a dozen names and goes megamorphic), which made up most of a steady-state parse.
+function optionalString(value: unknown, field: string): string | null {
   if (value == null) return null;
   if (typeof value !== 'string') throw new HelloFieldError(field, `must be a string, got ${describeType(value)}`);
   if (value.length > maxHelloStringChars) throw new HelloFieldError(field, `is longer than ${maxHelloStringChars} characters`);
   return value;
 }
 
-function optionalBoolean(reply: Reply, field: string): boolean {
-  const value = reply[field];
+function optionalBoolean(value: unknown, field: string): boolean {
   if (value == null) return false;
   if (typeof value !== 'boolean') throw new HelloFieldError(field, `must be a boolean, got ${describeType(value)}`);
   return value;
 }
 
-function optionalInteger(reply: Reply, field: string): number | null {
-  const value = reply[field];
+function optionalInteger(value: unknown, field: string): number | null {
   return value == null ? null : readInteger(value, field);
 }
 
 /** A size limit the server reports (bytes or documents): a negative or zero limit cannot be honoured. */
-function optionalSize(reply: Reply, field: string): number | null {
-  const size = optionalInteger(reply, field);
+function optionalSize(value: unknown, field: string): number | null {
+  const size = optionalInteger(value, field);
   if (size !== null && size < 1) throw new HelloFieldError(field, `must be a positive integer, got ${size}`);
   return size;
 }
 
-function optionalAddress(reply: Reply, field: string, previous: string | null | undefined): string | null {
-  const value = reply[field];
+function optionalAddress(value: unknown, field: string, previous: string | null | undefined): string | null {
   if (value == null) return null;
   // The previous value is already normalised: the same text normalises to itself.
   if (value === previous) return previous;
@@ -148,8 +147,7 @@ function optionalAddress(reply: Reply, field: string, previous: string | null | 
 }
 
 /** SDAM "Hostnames are normalized to lower-case"; duplicates are dropped, order kept. */
-function hostList(reply: Reply, field: string, previous: readonly string[] | undefined): readonly string[] {
-  const value = reply[field];
+function hostList(value: unknown, field: string, previous: readonly string[] | undefined): readonly string[] {
   if (value == null) return emptyList;
   if (!Array.isArray(value)) throw new HelloFieldError(field, `must be an array, got ${describeType(value)}`);
   if (value.length > maxHostsPerHelloList) {

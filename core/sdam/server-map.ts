@@ -77,6 +77,11 @@ export class ServerMap implements ReadonlyMap<string, ServerDescription> {
     return out;
   }
 
+  /** @internal The descriptions in order, for scans that must not allocate (server selection). Never modify it. */
+  descriptions(): readonly ServerDescription[] {
+    return this.list;
+  }
+
   /** @internal The shared parts, for TopologyDraft. */
   parts(): { readonly index: ReadonlyMap<string, number>; readonly list: readonly ServerDescription[] } {
     return { index: this.index, list: this.list };

@@ -284,8 +284,10 @@ export function updateServer(state: TopologyState, server: ServerDescription, no
   const { description, changed } = draft.finish();
 
   const events: TopologyStepEvent[] = [];
-  const after = description.servers.get(server.address) ?? server;
-  if (!serverDescriptionsEqual(current, after)) {
+  const kept = description.servers.get(server.address);
+  const after = kept ?? server;
+  // No server changed (the steady state): `after` equals `current` without comparing them again.
+  if (draft.anyServerChanged && !serverDescriptionsEqual(current, after)) {
     events.push({ name: 'serverDescriptionChanged', topologyId, address: server.address, previousDescription: current, newDescription: after });
   }
   for (const address of draft.added) events.push({ name: 'serverOpening', topologyId, address });
@@ -296,7 +298,6 @@ export function updateServer(state: TopologyState, server: ServerDescription, no
   for (const address of draft.added) actions.push({ type: 'startMonitoring', address });
   for (const address of draft.removed) actions.push({ type: 'stopMonitoring', address });
   // SDAM "Connection Pool Management": ready the pool after a successful check of a data-bearing server or a direct connection.
-  const kept = description.servers.get(server.address);
   if (kept !== undefined && kept.error === null && (isDataBearing(kept.type) || (description.type === 'Single' && kept.type !== 'Unknown'))) {
     actions.push({ type: 'readyPool', address: server.address });
   }

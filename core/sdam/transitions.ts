@@ -83,6 +83,11 @@ export class TopologyDraft {
     return this.liveCount;
   }
 
+  /** False while every server equals its base description by "Server Description Equality" (none added or removed). */
+  get anyServerChanged(): boolean {
+    return this.serversChanged;
+  }
+
   get(address: string): ServerDescription | undefined {
     const at = this.index.get(address);
     return at === undefined ? undefined : this.list[at];

@@ -19,6 +19,8 @@ const checkedReadPreferences = new WeakSet<object>();
  */
 let lastTopology: object | null = null;
 let lastReadPreference: object | null = null;
+/** The last frozen selector that passed with a frozen, checked read preference: neither can change since. */
+let lastSelector: object | null = null;
 
 /**
  * What is wrong with the request's parts (other than its times and timeout), or null. Runs on
@@ -37,13 +39,9 @@ export function selectionRequestProblem(request: Readonly<Record<string, unknown
     lastTopology = topology;
   }
   const selector = request.selector;
-  if (!isObject(selector)) return `selector must be readSelector(...) or writeSelector, got ${typeName(selector)}`;
-  const operation = (selector as Record<string, unknown>).operation;
-  if (operation === 'read') {
-    const problem = readPreferenceProblem((selector as Record<string, unknown>).readPreference);
-    if (problem !== null) return `selector readPreference ${problem}`;
-  } else if (operation !== 'write') {
-    return `selector operation must be "read" or "write", got ${typeName(operation)}`;
+  if (selector !== lastSelector) {
+    const problem = selectorProblem(selector);
+    if (problem !== null) return problem;
   }
   const random = request.random as Record<string, unknown> | null | undefined;
   if (!isObject(random) || typeof random.int !== 'function') return 'random must be a RandomSource with an int(maxExclusive) method';
@@ -54,6 +52,23 @@ export function selectionRequestProblem(request: Readonly<Record<string, unknown
     return 'deprioritized must be a Set of addresses';
   }
   if (request.serverSelector !== undefined && typeof request.serverSelector !== 'function') return `serverSelector must be a function, got ${typeName(request.serverSelector)}`;
+  return null;
+}
+
+function selectorProblem(selector: unknown): string | null {
+  if (!isObject(selector)) return `selector must be readSelector(...) or writeSelector, got ${typeName(selector)}`;
+  const operation = (selector as Record<string, unknown>).operation;
+  if (operation === 'read') {
+    const readPreference = (selector as Record<string, unknown>).readPreference;
+    const problem = readPreferenceProblem(readPreference);
+    if (problem !== null) return `selector readPreference ${problem}`;
+    // Only a frozen selector holding a read preference that can no longer change is remembered.
+    if (Object.isFrozen(selector) && readPreference === lastReadPreference) lastSelector = selector;
+  } else if (operation !== 'write') {
+    return `selector operation must be "read" or "write", got ${typeName(operation)}`;
+  } else if (Object.isFrozen(selector)) {
+    lastSelector = selector;
+  }
   return null;
 }
 

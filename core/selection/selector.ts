@@ -17,6 +17,7 @@ export type Selector = ReadSelector | WriteSelector;
 
 export const writeSelector: WriteSelector = Object.freeze({ operation: 'write' });
 
+/** Frozen, like writeSelector: selectServer checks a frozen selector's shape once, not on every call. */
 export function readSelector(readPreference: ReadPreference = primaryReadPreference): ReadSelector {
-  return { operation: 'read', readPreference };
+  return Object.freeze({ operation: 'read', readPreference });
 }

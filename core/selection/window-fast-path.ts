@@ -8,12 +8,13 @@
  * Same rules as `suitableServers` followed by `inLatencyWindow` (the reference path, which
  * the spec tests check); a property test asserts both paths agree on random topologies.
  */
-import type { ServerDescription, TopologyDescription } from '../sdam/types.js';
+import { ServerMap } from '../sdam/server-map.js';
+import type { ServerDescription, ServerType, TopologyDescription } from '../sdam/types.js';
 import { effectiveRttMs, inLatencyWindow } from './latency-window.js';
 import type { ReadPreference } from './read-preference.js';
 import type { Selector } from './selector.js';
 import { compiledTagSets, matchesCompiled } from './tag-sets.js';
-import { suitableServers } from './suitability.js';
+import { isAvailable, suitableServers } from './suitability.js';
 import { cachedTopologyIndex, topologyIndex, type Role, type TopologyIndex } from './topology-index.js';
 
 const emptyServers: readonly ServerDescription[] = Object.freeze([]);
@@ -32,7 +33,15 @@ export function suitableInWindow(
 ): readonly ServerDescription[] {
   const thresholdMs = clampedThresholdMs(localThresholdMS);
   const index = cachedTopologyIndex(topology, thresholdMs);
-  if (index === null) return inLatencyWindow(suitableServers(topology, selector, deprioritized), thresholdMs);
+  if (index === null) {
+    // A description seen for the first time (a topology that changes before every selection,
+    // as during a failover) is scanned in place, without sorting or building the candidate list.
+    // Max staleness needs the staleness basis: it keeps the reference path.
+    if (selector.operation === 'read' && selector.readPreference.maxStalenessSeconds !== null) {
+      return inLatencyWindow(suitableServers(topology, selector, deprioritized), thresholdMs);
+    }
+    return indexedWindow(topology, null, selector, deprioritized, thresholdMs);
+  }
   return indexedWindow(topology, index, selector, deprioritized, thresholdMs);
 }
 
@@ -52,9 +61,10 @@ function clampedThresholdMs(localThresholdMS: number): number {
   return localThresholdMS > 0 ? localThresholdMS : 0;
 }
 
+/** `index` null: scan the description in topology order (no max staleness on this path). */
 function indexedWindow(
   topology: TopologyDescription,
-  index: TopologyIndex,
+  index: TopologyIndex | null,
   selector: Selector,
   deprioritized: ReadonlySet<string> | undefined,
   thresholdMs: number,
@@ -68,7 +78,7 @@ function indexedWindow(
 
 function windowAmong(
   topology: TopologyDescription,
-  index: TopologyIndex,
+  index: TopologyIndex | null,
   selector: Selector,
   excluded: ReadonlySet<string> | null,
   thresholdMs: number,
@@ -77,18 +87,18 @@ function windowAmong(
     case 'Unknown':
       return emptyServers;
     case 'Single':
-      return prefixWindow(index, 'available', excluded, thresholdMs);
+      return prefixWindow(topology, index, 'available', excluded, thresholdMs);
     case 'Sharded':
-      return prefixWindow(index, 'mongoses', excluded, thresholdMs);
+      return prefixWindow(topology, index, 'mongoses', excluded, thresholdMs);
     case 'LoadBalanced':
-      return prefixWindow(index, 'loadBalancers', excluded, thresholdMs);
+      return prefixWindow(topology, index, 'loadBalancers', excluded, thresholdMs);
     case 'ReplicaSetWithPrimary':
     case 'ReplicaSetNoPrimary': {
       if (selector.operation === 'write') {
         if (topology.type === 'ReplicaSetNoPrimary') return emptyServers;
-        return prefixWindow(index, 'primaries', excluded, thresholdMs);
+        return prefixWindow(topology, index, 'primaries', excluded, thresholdMs);
       }
-      return replicaSetReadWindow(index, selector.readPreference, excluded, thresholdMs);
+      return replicaSetReadWindow(topology, index, selector.readPreference, excluded, thresholdMs);
     }
     default:
       return emptyServers;
@@ -96,37 +106,39 @@ function windowAmong(
 }
 
 function replicaSetReadWindow(
-  index: TopologyIndex,
+  topology: TopologyDescription,
+  index: TopologyIndex | null,
   rp: ReadPreference,
   excluded: ReadonlySet<string> | null,
   thresholdMs: number,
 ): readonly ServerDescription[] {
   switch (rp.mode) {
     case 'primary':
-      return prefixWindow(index, 'primaries', excluded, thresholdMs);
+      return prefixWindow(topology, index, 'primaries', excluded, thresholdMs);
     case 'primaryPreferred': {
-      const primaries = prefixWindow(index, 'primaries', excluded, thresholdMs);
-      return primaries.length > 0 ? primaries : eligibleWindow(index, 'secondaries', rp, excluded, thresholdMs);
+      const primaries = prefixWindow(topology, index, 'primaries', excluded, thresholdMs);
+      return primaries.length > 0 ? primaries : eligibleWindow(topology, index, 'secondaries', rp, excluded, thresholdMs);
     }
     case 'secondary':
-      return eligibleWindow(index, 'secondaries', rp, excluded, thresholdMs);
+      return eligibleWindow(topology, index, 'secondaries', rp, excluded, thresholdMs);
     case 'nearest':
-      return eligibleWindow(index, 'members', rp, excluded, thresholdMs);
+      return eligibleWindow(topology, index, 'members', rp, excluded, thresholdMs);
     case 'secondaryPreferred': {
-      const secondaries = eligibleWindow(index, 'secondaries', rp, excluded, thresholdMs);
-      return secondaries.length > 0 ? secondaries : prefixWindow(index, 'primaries', excluded, thresholdMs);
+      const secondaries = eligibleWindow(topology, index, 'secondaries', rp, excluded, thresholdMs);
+      return secondaries.length > 0 ? secondaries : prefixWindow(topology, index, 'primaries', excluded, thresholdMs);
     }
   }
 }
 
 /** Window of one role's servers with no further filter than the deprioritized addresses. */
 function prefixWindow(
-  index: TopologyIndex,
+  topology: TopologyDescription,
+  index: TopologyIndex | null,
   role: Role,
   excluded: ReadonlySet<string> | null,
   thresholdMs: number,
 ): readonly ServerDescription[] {
-  return eligibleWindow(index, role, null, excluded, thresholdMs);
+  return eligibleWindow(topology, index, role, null, excluded, thresholdMs);
 }
 
 /**
@@ -135,12 +147,14 @@ function prefixWindow(
  * window taken.
  */
 function eligibleWindow(
-  index: TopologyIndex,
+  topology: TopologyDescription,
+  index: TopologyIndex | null,
   role: Role,
   rp: ReadPreference | null,
   excluded: ReadonlySet<string> | null,
   thresholdMs: number,
 ): readonly ServerDescription[] {
+  if (index === null) return scannedWindow(topology, role, rp, excluded, thresholdMs);
   const sorted = index.sorted[role];
   const n = sorted.length;
   if (n === 0) return emptyServers;
@@ -177,4 +191,82 @@ function eligibleWindow(
     if (anyTags) return emptyServers; // an empty tag set matches every candidate: nothing is fresh
   }
   return emptyServers;
+}
+
+/**
+ * `eligibleWindow` over the description itself, in topology order, for a description without an
+ * index (max staleness excluded: the caller takes the reference path for it). Per tag set, one
+ * pass finds A (the shortest RTT among the eligible servers) and a second collects those within
+ * A + localThresholdMS: the same servers, in the same order, as `suitableServers` followed by
+ * `inLatencyWindow`, without building the candidate list in between.
+ */
+function scannedWindow(
+  topology: TopologyDescription,
+  role: Role,
+  rp: ReadPreference | null,
+  excluded: ReadonlySet<string> | null,
+  thresholdMs: number,
+): readonly ServerDescription[] {
+  const servers = serverList(topology.servers);
+  const n = servers.length;
+  // The role as (at most) two accepted types, so the scan compares the type twice at most.
+  const available = role === 'available';
+  const typeA = roleTypes[role][0];
+  const typeB = roleTypes[role][1];
+  const tagSets = rp === null || rp.tagSets.length === 0 ? null : compiledTagSets(rp.tagSets);
+  const setCount = tagSets === null ? 1 : tagSets.length;
+  for (let s = 0; s < setCount; s++) {
+    const set = tagSets === null ? null : tagSets[s]!;
+    const anyTags = set === null || set.length === 0;
+    // One pass. A only falls as the scan goes on, so a server left out for being beyond the
+    // current A + localThresholdMS stays out; one taken in may fall out when A falls later,
+    // which the compaction below handles (stable: topology order is kept).
+    let lowMs = Infinity;
+    let highestTakenMs = -Infinity;
+    let window: ServerDescription[] | null = null;
+    for (let i = 0; i < n; i++) {
+      const server = servers[i]!;
+      const type = server.type;
+      if (available ? !isAvailable(type) : type !== typeA && type !== typeB) continue;
+      if (excluded !== null && excluded.has(server.address)) continue;
+      if (!anyTags && !matchesCompiled(set!, server.tags)) continue;
+      const rtt = effectiveRttMs(server);
+      if (rtt < lowMs) lowMs = rtt;
+      // As inLatencyWindow: when every RTT is unknown (A = Infinity) all of them are in the window.
+      if (rtt <= lowMs + thresholdMs) {
+        if (window === null) window = [server];
+        else window.push(server);
+        if (rtt > highestTakenMs) highestTakenMs = rtt;
+      }
+    }
+    if (window !== null) {
+      const highMs = lowMs + thresholdMs;
+      if (highestTakenMs > highMs) {
+        let kept = 0;
+        for (let i = 0; i < window.length; i++) {
+          const server = window[i]!;
+          if (effectiveRttMs(server) <= highMs) window[kept++] = server;
+        }
+        window.length = kept;
+      }
+      return window;
+    }
+    if (anyTags) return emptyServers; // an empty tag set matches every candidate: there is none
+  }
+  return emptyServers;
+}
+
+/** The server types of each role but 'available' (see buildIndex); null pads the pair. */
+const roleTypes: { readonly [R in Role]: readonly [ServerType | null, ServerType | null] } = {
+  available: [null, null],
+  mongoses: ['Mongos', null],
+  loadBalancers: ['LoadBalancer', null],
+  primaries: ['RSPrimary', null],
+  secondaries: ['RSSecondary', null],
+  members: ['RSPrimary', 'RSSecondary'],
+};
+
+/** The servers in topology order as an array: a ServerMap's own list (no copy), else a copy. */
+function serverList(servers: ReadonlyMap<string, ServerDescription>): readonly ServerDescription[] {
+  return servers instanceof ServerMap ? servers.descriptions() : Array.from(servers.values());
 }

@@ -214,4 +214,23 @@ test('negative sizes, control characters in hosts and non-finite times make the 
   unknownWith(parse(throwingProxy(base)), /could not be read/);
 });
 
+
+test('an ObjectId compared with the previous value: the same bytes keep it, other bytes give their own hex', () => {
+  const known = '7fffffff0000000000000003';
+  const previous = parseHello('a:27017', { ok: 1, isWritablePrimary: true, setName: 'rs', electionId: known, topologyVersion: { processId: known, counter: 1 } }, { roundTripTime: 1 }, 1);
+  assert.is(previous.electionId, known);
+  // One word differing at a time (each ObjectId word is 6 hex digits), and the last digit alone.
+  for (const other of ['6fffffff0000000000000003', '7ffffffe0000000000000003', '7fffffff0000010000000003', '7fffffff0000000000000004']) {
+    const sd = parseHello('a:27017', { ok: 1, isWritablePrimary: true, setName: 'rs', electionId: new ObjectId(other), topologyVersion: { processId: new ObjectId(other), counter: 1 } }, { roundTripTime: 1 }, 2, previous);
+    assert.is(sd.electionId, other);
+    assert.is(sd.topologyVersion?.processId, other);
+  }
+  const same = parseHello('a:27017', { ok: 1, isWritablePrimary: true, setName: 'rs', electionId: new ObjectId(known), topologyVersion: { processId: new ObjectId(known), counter: 1 } }, { roundTripTime: 1 }, 2, previous);
+  assert.is(same.electionId, known);
+  assert.is(same.topologyVersion, previous.topologyVersion); // shared when unchanged
+  // Not the bson class (no _bsontype): words are not trusted, its toHexString decides.
+  const impostor = { i0: 0x7fffff, i1: 0xff0000, i2: 0x000000, i3: 0x000003, toHexString: () => '0123456789abcdef01234567' };
+  assert.is(parseHello('a:27017', { ok: 1, isWritablePrimary: true, setName: 'rs', electionId: impostor }, { roundTripTime: 1 }, 2, previous).electionId, '0123456789abcdef01234567');
+});
+
 test.run();

@@ -12,6 +12,7 @@ import {
   readPreference,
   readSelector,
   selectServer,
+  suitableInWindow,
   suitableInWindowIndexed,
   suitableServers,
   writeSelector,
@@ -164,6 +165,22 @@ test('the fast path (RTT-sorted index) and the reference path agree on the in-wi
       for (const thresholdMs of [r.topology.localThresholdMS, r.topology.localThresholdMS + 20, 0]) {
         const reference = inLatencyWindow(suitableServers(r.topology, r.selector, deprioritized), thresholdMs);
         if (key(suitableInWindowIndexed(r.topology, r.selector, deprioritized, thresholdMs)) !== key(reference)) return false;
+      }
+      return true;
+    }),
+    { numRuns },
+  );
+});
+
+test('a description seen for the first time is scanned in place: same servers, same order as the reference path', () => {
+  const key = (list: readonly ServerDescription[]) => list.map((s) => s.address).join(',');
+  fc.assert(
+    fc.property(requestArb, (r) => {
+      const deprioritized = new Set(r.deprioritized.map((i) => `h${i}:27017`));
+      for (const thresholdMs of [r.topology.localThresholdMS, r.topology.localThresholdMS + 20, 0]) {
+        const reference = inLatencyWindow(suitableServers(r.topology, r.selector, deprioritized), thresholdMs);
+        // A fresh description object has no index yet: suitableInWindow takes the scanning path.
+        if (key(suitableInWindow({ ...r.topology }, r.selector, deprioritized, thresholdMs)) !== key(reference)) return false;
       }
       return true;
     }),

@@ -223,4 +223,25 @@ test('hand-built requests of a wrong shape give a MongoInvalidArgumentError outc
   assert.is(selectServer({ topology: rs, selector: rp({ tagSets: [{ dc: 'sf' }] }) as never, now: 0, startTime: 0, random }).kind, 'selected');
 });
 
+test('a selector is checked again on every call unless it is frozen: changing a hand-built one after a selection is still reported', () => {
+  const rs = topology('ReplicaSetWithPrimary', [server('a:27017', { type: 'RSPrimary', roundTripTime: 1 })]);
+  const random = seededRandom(1);
+  assert.ok(Object.isFrozen(readSelector(readPreference('nearest'))));
+  const frozen = readSelector(readPreference('nearest'));
+  assert.is(selectServer({ topology: rs, selector: frozen, now: 0, startTime: 0, random }).kind, 'selected');
+  assert.is(selectServer({ topology: rs, selector: frozen, now: 0, startTime: 0, random }).kind, 'selected');
+  const handBuilt: { operation: string; readPreference: unknown } = { operation: 'read', readPreference: readPreference('nearest') };
+  const select = () => selectServer({ topology: rs, selector: handBuilt as never, now: 0, startTime: 0, random });
+  assert.is(select().kind, 'selected');
+  handBuilt.operation = 'delete';
+  const outcome = select();
+  assert.is(outcome.kind, 'error');
+  if (outcome.kind === 'error') assert.match(outcome.error.message, /selector operation must be "read" or "write"/);
+  handBuilt.operation = 'read';
+  handBuilt.readPreference = { mode: 'nearest', tagSets: 'dc:ny', maxStalenessSeconds: null };
+  const second = select();
+  assert.is(second.kind, 'error');
+  if (second.kind === 'error') assert.match(second.error.message, /tagSets must be an array/);
+});
+
 test.run();
