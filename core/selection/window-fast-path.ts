@@ -8,6 +8,7 @@
  * Same rules as `suitableServers` followed by `inLatencyWindow` (the reference path, which
  * the spec tests check); a property test asserts both paths agree on random topologies.
  */
+import { bugs } from '../bugs.js';
 import { ServerMap } from '../sdam/server-map.js';
 import type { ServerDescription, ServerType, TopologyDescription } from '../sdam/types.js';
 import { effectiveRttMs, inLatencyWindow } from './latency-window.js';
@@ -32,6 +33,9 @@ export function suitableInWindow(
   localThresholdMS: number,
 ): readonly ServerDescription[] {
   const thresholdMs = clampedThresholdMs(localThresholdMS);
+  // The fuzzer's seeded selection bug lives in the reference path (suitability.ts); with it on,
+  // every selection takes that path so the bug is where the fuzzer can find it.
+  if (bugs.primaryReadsFromSecondary) return inLatencyWindow(suitableServers(topology, selector, deprioritized), thresholdMs);
   const index = cachedTopologyIndex(topology, thresholdMs);
   if (index === null) {
     // A description seen for the first time (a topology that changes before every selection,

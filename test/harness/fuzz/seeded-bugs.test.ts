@@ -24,8 +24,8 @@ interface SeededBug {
 }
 
 const seeded: readonly SeededBug[] = [
-  { bug: 'retryFreshTxnNumber', budget: 50, seed: 2, checker: 'retriedWriteAtMostOnce' },
-  { bug: 'sdamIgnoresElectionId', budget: 100, seed: 2, checker: 'clientRejectsStalePrimary' },
+  { bug: 'retryFreshTxnNumber', budget: 50, seed: 4, checker: 'retriedWriteAtMostOnce' },
+  { bug: 'sdamIgnoresElectionId', budget: 100, seed: 6, checker: 'clientRejectsStalePrimary' },
   { bug: 'primaryReadsFromSecondary', budget: 20, seed: 4, checker: 'sendsMatchReadPreference' },
   { bug: 'majorityAckEarly', budget: 200, seed: 3, checker: 'majorityWriteNeverLost' },
 ];
