@@ -1,17 +1,9 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { initiateConfig, reconfigConfig } from '../../../sim/mongod/config-commands.js';
-import { CommandError, ErrorCodes } from '../../../sim/mongod/errors.js';
+import { ErrorCodes } from '../../../sim/mongod/errors.js';
+import { codeOf } from './helpers.js';
 
-function codeOf(fn: () => unknown): number | undefined {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof CommandError) return error.code;
-    throw error;
-  }
-  return undefined;
-}
 
 const three = { _id: 'rs0', version: 1, members: [{ _id: 0, host: 'a:1' }, { _id: 1, host: 'b:1' }, { _id: 2, host: 'c:1' }] };
 

@@ -3,6 +3,7 @@ import { World } from '../../../sim/world.js';
 import { ReplicaSetSim, type MemberSpec, type ReplicaSetOptions } from '../../../sim/mongod/replset.js';
 import { SimClient, type CommandOutcome } from '../../../sim/mongod/client.js';
 import type { Document } from '../../../sim/protocol.js';
+import { CommandError } from '../../../sim/mongod/errors.js';
 
 export const hostsABC: MemberSpec[] = [{ host: 'a:27017' }, { host: 'b:27017' }, { host: 'c:27017' }];
 
@@ -30,4 +31,15 @@ export function run(client: SimClient, host: string, db: string, body: Document,
   const outcome: CommandOutcome = client.commandSync(host, db, body, limitMs);
   if (!outcome.ok) throw new Error(`${String(Object.keys(body)[0])} to ${host}: network error ${outcome.networkError}`);
   return outcome.reply as Document;
+}
+
+/** The code of the CommandError `fn` throws, or undefined when it returns (other errors propagate). */
+export function codeOf(fn: () => unknown): number | undefined {
+  try {
+    fn();
+  } catch (error) {
+    if (error instanceof CommandError) return error.code;
+    throw error;
+  }
+  return undefined;
 }

@@ -1,18 +1,11 @@
 /** sim/mongod/transactions.ts: what a server answers to a transaction's statements, commit and abort. */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { CommandError, ErrorCodes } from '../../../sim/mongod/errors.js';
+import { ErrorCodes } from '../../../sim/mongod/errors.js';
+import { codeOf } from './helpers.js';
 import { isTransientTransactionError, Transactions, transactionOf, withoutTransactionFields } from '../../../sim/mongod/transactions.js';
 
-const code = (fn: () => void): number | undefined => {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof CommandError) return error.code;
-    throw error;
-  }
-  return undefined;
-};
+const code = codeOf;
 
 test('a transaction starts, takes statements, commits, and commits again; it cannot then be aborted', () => {
   const t = new Transactions();
