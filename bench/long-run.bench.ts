@@ -12,19 +12,16 @@
 import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
 import type { Benchmark, BenchOptions, BenchResult } from './types.js';
-import { World } from '../sim/world.js';
-import { ReplicaSetSim } from '../sim/mongod/replset.js';
+import { electedSet } from './elected-set.js';
 import { SimClient } from '../sim/mongod/client.js';
 import { scheduleRandomFaults } from '../sim/scenario/random-faults.js';
 
 const dayMs = 86_400_000;
-const benchSeed = 1;
 const faultPeriodMs = 60_000;
 /** One write every this many virtual ms (a steady load that exercises replication and commit). */
 const writePeriodMs = 2_000;
 /** Keys the upserts cycle through. */
 const keySpace = 1000;
-const electionWaitMs = 60_000;
 
 function collectGarbage(): () => void {
   // --expose-gc at run time: the benchmark process is started without it.
@@ -47,10 +44,7 @@ const longRun: Benchmark = {
   run(options: BenchOptions): BenchResult[] {
     const days = options.quick ? 3 : 30;
     const gc = collectGarbage();
-    const world = new World({ seed: benchSeed });
-    const rs = new ReplicaSetSim(world, { name: 'rs0', members: ['a', 'b', 'c', 'd', 'e'].map((h) => ({ host: `${h}:27017` })) });
-    rs.initiate();
-    if (rs.waitForPrimary(electionWaitMs) === null) throw new Error('bench sim.faults5.30d: no primary elected');
+    const { world, rs } = electedSet(5);
     scheduleRandomFaults(world, rs, { periodMs: faultPeriodMs, untilMs: world.nowMs + days * dayMs });
     const client = new SimClient(world, 'bench-client');
     let next = 0;

@@ -19,7 +19,8 @@ import type { Benchmark, BenchOptions, BenchResult } from './types.js';
 import { World } from '../sim/world.js';
 import { Scheduler } from '../sim/kernel/scheduler.js';
 import { SimRandom } from '../sim/kernel/random.js';
-import { ReplicaSetSim } from '../sim/mongod/replset.js';
+import type { ReplicaSetSim } from '../sim/mongod/replset.js';
+import { electedSet, simBenchSeed as benchSeed } from './elected-set.js';
 import { scheduleRandomFaults } from '../sim/scenario/random-faults.js';
 
 const hourMs = 3_600_000;
@@ -27,9 +28,6 @@ const hourMs = 3_600_000;
 const idleGoal = 500_000;
 /** Issue 14: 5 members with a fault every virtual minute at 100,000× real time. */
 const faultsGoal = 100_000;
-const benchSeed = 1;
-/** Virtual time allowed for initiation and the first election before measuring. */
-const electionWaitMs = 60_000;
 /** One fault per virtual minute in the fault benchmark. */
 const faultPeriodMs = 60_000;
 /**
@@ -48,19 +46,6 @@ const warmupVirtualMs = 4 * hourMs;
 const measuredRounds = 5;
 /** Pending events kept in the scheduler benchmark's queue. */
 const schedulerQueueSize = 1000;
-
-function members(n: number): Array<{ host: string }> {
-  return Array.from({ length: n }, (_, i) => ({ host: `${String.fromCharCode(97 + i)}:27017` }));
-}
-
-/** A set initiated over a client connection, with its first primary elected (outside the timed part). */
-function electedSet(size: number): { world: World; rs: ReplicaSetSim } {
-  const world = new World({ seed: benchSeed });
-  const rs = new ReplicaSetSim(world, { name: 'rs0', members: members(size) });
-  rs.initiate();
-  if (rs.waitForPrimary(electionWaitMs) === null) throw new Error(`bench: the ${size}-member set elected no primary in ${electionWaitMs} ms`);
-  return { world, rs };
-}
 
 /**
  * Runs the world for `virtualMs` and returns virtual time per wall time, and per CPU time of
